@@ -140,9 +140,6 @@ internal static class TokenResponseParser
         return CryptographicOperations.FixedTimeEquals(expected, actual.AsSpan(0, written));
     }
 
-    internal static string ComputeSignature(string clientSecret, string id, string issuedAt) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(id + issuedAt)));
-
     private static SalesforceAuthException Invalid(string orgName, SalesforceFlow flow, HttpStatusCode status, string description) =>
         new(orgName, flow, "invalid_response", description, status, isTransient: false,
             "The login URL may not point at a Salesforce token endpoint; check loginUrl in sfauth.json.");
