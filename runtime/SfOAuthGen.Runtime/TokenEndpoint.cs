@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 
@@ -56,7 +57,7 @@ internal sealed class TokenEndpoint
         {
             // No caller's token reaches here: the request timed out (ours, or HttpClient.Timeout).
             throw new SalesforceAuthException(
-                org, request.Flow, null, $"the token request timed out after {_timeout.TotalSeconds:0.###} s", null, isTransient: true,
+                org, request.Flow, null, string.Create(CultureInfo.InvariantCulture, $"the token request timed out after {_timeout.TotalSeconds:0.###} s"), null, isTransient: true,
                 "Salesforce or the network is slow; try again later or raise RequestTimeout.", ex);
         }
         catch (HttpRequestException ex)
