@@ -222,6 +222,26 @@ public class CachingAndConcurrencyTests
         Assert.Equal(0, harness.Endpoint.Count);
     }
 
+    [Fact]
+    public async Task Disposing_during_a_request_ends_it_and_fails_its_waiters()
+    {
+        var harness = new Harness();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Endpoint.Respond = async (_, ct) =>
+        {
+            entered.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        };
+        var call = harness.Client.GetTokenAsync().AsTask();
+        await entered.Task;
+
+        harness.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
+        Assert.Null(harness.Client.CurrentToken);
+    }
+
     /// <summary>Calls GetTokenAsync <paramref name="times"/> times; true when each completed synchronously with <paramref name="expected"/>.</summary>
     private static bool CallCached(SalesforceTokenClient client, SalesforceToken expected, int times)
     {
