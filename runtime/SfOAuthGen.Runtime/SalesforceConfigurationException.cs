@@ -8,7 +8,13 @@ public sealed class SalesforceConfigurationException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public SalesforceConfigurationException(string orgName, string? field, string message)
-        : base(message)
+        : this(orgName, field, message, null)
+    {
+    }
+
+    /// <summary>Creates the exception with the error that caused it (a resolver's failure, say).</summary>
+    public SalesforceConfigurationException(string orgName, string? field, string message, Exception? innerException)
+        : base(message, innerException)
     {
         OrgName = orgName;
         Field = field;

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace SfOAuthGen.Runtime;
 
 /// <summary>
@@ -6,41 +8,298 @@ namespace SfOAuthGen.Runtime;
 /// </summary>
 public sealed class SalesforceTokenClient : IDisposable
 {
+    private readonly object _gate = new();
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
+    private readonly ISecretResolver _resolver;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _failureBackoff;
+    private readonly TimeSpan _renewalMargin;
+    private readonly TokenEndpoint _endpoint;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Replaced as a whole, under _gate, so a reader never sees a token paired with the wrong refresh token.
+    private TokenState _state = TokenState.Empty;
+    private Task<SalesforceToken>? _flight;
+    private ExceptionDispatchInfo? _lastFailure;
+    private DateTimeOffset _retryAfter;
+    private bool _disposed;
+
     /// <summary>Creates a client for the org described by <paramref name="settings"/>.</summary>
-    /// <exception cref="SalesforceConfigurationException">The login URL is not HTTPS (loopback hosts excepted).</exception>
+    /// <exception cref="SalesforceConfigurationException">
+    /// The login URL is not HTTPS (loopback hosts excepted), or the session lifetime or a time-out is not positive.
+    /// </exception>
     public SalesforceTokenClient(SalesforceOrgSettings settings, SalesforceTokenClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings;
-        throw new NotImplementedException();
+        options ??= new SalesforceTokenClientOptions();
+
+        LoginUrl = options.LoginUrl ?? settings.LoginUrl;
+        if (LoginUrl is null || !TransportSecurity.IsAllowed(LoginUrl))
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, "loginUrl",
+                $"Salesforce org '{settings.Name}': the login URL '{LoginUrl}' must be an absolute https:// URL (http is allowed only for loopback hosts such as 127.0.0.1).");
+        }
+
+        if (settings.SessionLifetime <= TimeSpan.Zero)
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, "sessionLifetime", $"Salesforce org '{settings.Name}': the session lifetime must be positive, not {settings.SessionLifetime}.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, null, $"Salesforce org '{settings.Name}': RequestTimeout must be positive, not {options.RequestTimeout}.");
+        }
+
+        // A margin as long as the session would make every token stale on arrival: a login storm. Keep at least half the session.
+        var margin = settings.RenewalMargin < TimeSpan.Zero ? TimeSpan.Zero : settings.RenewalMargin;
+        _renewalMargin = margin > settings.SessionLifetime / 2 ? settings.SessionLifetime / 2 : margin;
+
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _resolver = options.SecretResolver ?? DefaultSecretResolver.Instance;
+        _failureBackoff = options.FailureBackoff < TimeSpan.Zero ? TimeSpan.Zero : options.FailureBackoff;
+        if (options.HttpClient is { } http)
+        {
+            _http = http;
+        }
+        else
+        {
+            // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that.
+            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            _ownsHttpClient = true;
+        }
+
+        _endpoint = new TokenEndpoint(_http, LoginUrl, settings, _time, options.RequestTimeout);
     }
 
     /// <summary>The org's settings.</summary>
     public SalesforceOrgSettings Settings { get; }
 
     /// <summary>The login URL in use: the options' override, else the settings'.</summary>
-    public Uri LoginUrl => throw new NotImplementedException();
+    public Uri LoginUrl { get; }
+
+    /// <summary>The token endpoint requests go to: <c>{LoginUrl}/services/oauth2/token</c>.</summary>
+    public Uri TokenEndpoint => _endpoint.Address;
 
     /// <summary>The cached token, valid or not, or <see langword="null"/> before the first one or after <see cref="Invalidate"/>.</summary>
-    public SalesforceToken? CurrentToken => throw new NotImplementedException();
+    public SalesforceToken? CurrentToken => Volatile.Read(ref _state).Token;
 
     /// <summary>
     /// Returns the cached token while it is valid (no I/O, no allocation); otherwise obtains a new one, renewing with
     /// the refresh token when one is held and running the org's flow otherwise.
     /// </summary>
+    /// <remarks>
+    /// A token counts as valid until <see cref="SalesforceOrgSettings.RenewalMargin"/> before <see cref="SalesforceToken.ExpiresAt"/>.
+    /// Cancelling <paramref name="cancellationToken"/> abandons only this caller's wait; the shared request goes on for the others.
+    /// Within <see cref="SalesforceTokenClientOptions.FailureBackoff"/> of a failure, the failure is rethrown without a request.
+    /// </remarks>
     /// <exception cref="SalesforceAuthException">Salesforce refused the request, or it could not be completed.</exception>
     /// <exception cref="SalesforceConfigurationException">A secret reference does not resolve.</exception>
-    public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var state = Volatile.Read(ref _state);
+        if (state.Token is { } token && _time.GetUtcNow() < state.RenewAt)
+        {
+            return new ValueTask<SalesforceToken>(token);
+        }
+
+        return AcquireAsync(force: false, cancellationToken);
+    }
 
     /// <summary>Obtains a new token now, even if the cached one is valid. Concurrent calls share one request.</summary>
-    public ValueTask<SalesforceToken> RefreshAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <remarks>Within the failure back-off, a still-valid cached token is returned instead, else the last failure is rethrown.</remarks>
+    /// <exception cref="SalesforceAuthException">Salesforce refused the request, or it could not be completed.</exception>
+    /// <exception cref="SalesforceConfigurationException">A secret reference does not resolve.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask<SalesforceToken> RefreshAsync(CancellationToken cancellationToken = default) =>
+        AcquireAsync(force: true, cancellationToken);
 
     /// <summary>
     /// Drops the cached access token (after a 401 <c>INVALID_SESSION_ID</c>, say) so the next call renews it.
     /// When <paramref name="token"/> is given, only that token is dropped: a newer one obtained meanwhile stays.
+    /// A refresh token held by the client is kept.
     /// </summary>
-    public void Invalidate(SalesforceToken? token = null) => throw new NotImplementedException();
+    public void Invalidate(SalesforceToken? token = null)
+    {
+        lock (_gate)
+        {
+            var state = _state;
+            if (state.Token is null || (token is not null && !ReferenceEquals(token, state.Token)))
+            {
+                return;
+            }
 
-    /// <summary>Disposes the <see cref="HttpClient"/> the client created, if it created one.</summary>
-    public void Dispose() => throw new NotImplementedException();
+            Volatile.Write(ref _state, new TokenState(null, DateTimeOffset.MinValue, state.RefreshToken));
+        }
+    }
+
+    /// <summary>Disposes the <see cref="HttpClient"/> the client created, if it created one; a running request ends.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        // Not disposed: a running flight may still be linking to its token.
+        _stopping.Cancel();
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private ValueTask<SalesforceToken> AcquireAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<SalesforceToken>(cancellationToken);
+        }
+
+        Task<SalesforceToken> flight;
+        TaskCompletionSource<SalesforceToken>? started = null;
+        TokenState from;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            from = _state;
+            if (_flight is null)
+            {
+                var now = _time.GetUtcNow();
+                var valid = from.Token is not null && now < from.RenewAt;
+                if (valid && !force)
+                {
+                    return new ValueTask<SalesforceToken>(from.Token!);
+                }
+
+                if (_lastFailure is { } failure && now < _retryAfter)
+                {
+                    // Back-off: no request; a still-valid token beats the old failure.
+                    return valid
+                        ? new ValueTask<SalesforceToken>(from.Token!)
+                        : ValueTask.FromException<SalesforceToken>(failure.SourceException);
+                }
+
+                started = new TaskCompletionSource<SalesforceToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _flight = started.Task;
+            }
+
+            flight = _flight;
+        }
+
+        if (started is not null)
+        {
+            _ = RunFlightAsync(started, from);
+        }
+
+        return new ValueTask<SalesforceToken>(flight.WaitAsync(cancellationToken));
+    }
+
+    private async Task RunFlightAsync(TaskCompletionSource<SalesforceToken> flight, TokenState from)
+    {
+        TokenState? next = null;
+        Exception? failure = null;
+        try
+        {
+            // Off the first caller's stack: the flight belongs to every caller, and the first one may be cancelled.
+            await Task.Yield();
+            next = await RenewAsync(from, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        lock (_gate)
+        {
+            if (next is not null)
+            {
+                // The rotated refresh token is in place before _flight clears, so no later refresh can send the old one.
+                Volatile.Write(ref _state, next);
+                _lastFailure = null;
+            }
+            else
+            {
+                _lastFailure = ExceptionDispatchInfo.Capture(failure!);
+                _retryAfter = _time.GetUtcNow() + _failureBackoff;
+            }
+
+            _flight = null;
+        }
+
+        if (next is not null)
+        {
+            flight.SetResult(next.Token!);
+        }
+        else
+        {
+            flight.SetException(failure!);
+            _ = flight.Task.Exception; // observed: callers may all have stopped waiting
+        }
+    }
+
+    private async Task<TokenState> RenewAsync(TokenState from, CancellationToken stopping)
+    {
+        var secrets = new OrgSecrets(Settings, _resolver);
+        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken)
+        {
+            // Only before any refresh has happened does the configured token count: once rotated, it is superseded.
+            var refreshToken = from.RefreshToken
+                ?? await secrets.RequireAsync("refreshToken", Settings.RefreshToken, stopping).ConfigureAwait(false);
+            try
+            {
+                var request = await RefreshTokenFlow.CreateRequestAsync(Settings, secrets, refreshToken, stopping).ConfigureAwait(false);
+                var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
+                return Next(token, token.RefreshToken ?? refreshToken);
+            }
+            catch (SalesforceAuthException ex) when (Settings.Flow == SalesforceFlow.Password && ex.Error == "invalid_grant" && !ex.IsTransient)
+            {
+                // The refresh token from an earlier password login is dead (revoked or expired): log in again, once.
+            }
+        }
+
+        if (Settings.Flow == SalesforceFlow.Password)
+        {
+            var request = await PasswordFlow.CreateRequestAsync(Settings, secrets, stopping).ConfigureAwait(false);
+            var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
+            return Next(token, token.RefreshToken);
+        }
+
+        throw new SalesforceConfigurationException(
+            Settings.Name, "flow",
+            $"Salesforce org '{Settings.Name}': the {OrgSecrets.Describe(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime; use password or refresh_token.");
+    }
+
+    private TokenState Next(SalesforceToken token, string? refreshToken) =>
+        new(token, token.ExpiresAt - _renewalMargin, refreshToken);
+
+    private sealed class TokenState
+    {
+        public static readonly TokenState Empty = new(null, DateTimeOffset.MinValue, null);
+
+        public TokenState(SalesforceToken? token, DateTimeOffset renewAt, string? refreshToken)
+        {
+            Token = token;
+            RenewAt = renewAt;
+            RefreshToken = refreshToken;
+        }
+
+        public SalesforceToken? Token { get; }
+
+        /// <summary>From this instant the token is stale: its expiry less the renewal margin.</summary>
+        public DateTimeOffset RenewAt { get; }
+
+        /// <summary>The only refresh token the client may send; a rotated one replaces it here.</summary>
+        public string? RefreshToken { get; }
+    }
 }
