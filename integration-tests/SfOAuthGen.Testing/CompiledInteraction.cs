@@ -165,20 +165,23 @@ internal sealed class CompiledInteraction
         return true;
     }
 
-    /// <summary>Each way the request differs from this interaction, secrets masked.</summary>
-    public List<string> Differences(ObservedRequest request, ConcurrentDictionary<string, string> secrets)
+    /// <summary>Each way the request differs from this interaction, secrets masked; <paramref name="distance"/> ranks candidates (a different endpoint counts far more than a field).</summary>
+    public List<string> Differences(ObservedRequest request, ConcurrentDictionary<string, string> secrets, out int distance)
     {
+        distance = 0;
         var held = (IReadOnlyCollection<string>)secrets.Values;
         var differences = new List<string>();
         var pattern = Source.Request;
         if (!string.Equals(pattern.Method, request.Method, StringComparison.OrdinalIgnoreCase))
         {
             differences.Add($"method: expected {pattern.Method}, got {request.Method}");
+            distance += 1000;
         }
 
         if (!string.Equals(pattern.Path, request.Path, StringComparison.Ordinal))
         {
             differences.Add($"path: expected '{pattern.Path}', got '{SecretRules.MaskValue("path", request.Path, held)}'");
+            distance += 1000;
         }
 
         Compare("form field", form, request.Form.GetValueOrDefault, secrets, held, differences, header: false);
@@ -189,6 +192,7 @@ internal sealed class CompiledInteraction
             differences.Add(Source.Times == 1 ? "already used (it answers once)" : $"already used {Source.Times} times (its limit)");
         }
 
+        distance += differences.Count;
         return differences;
     }
 

@@ -333,13 +333,15 @@ public sealed class RecordedResponseServer : IAsyncDisposable
     {
         CompiledInteraction? closest = null;
         List<string>? closestDifferences = null;
+        var closestDistance = int.MaxValue;
         foreach (var candidate in compiled)
         {
-            var differences = candidate.Differences(request, Secrets);
-            if (closestDifferences is null || differences.Count < closestDifferences.Count)
+            var differences = candidate.Differences(request, Secrets, out var distance);
+            if (distance < closestDistance)
             {
                 closest = candidate;
                 closestDifferences = differences;
+                closestDistance = distance;
             }
         }
 
