@@ -36,6 +36,41 @@ public class StandaloneTests
         Assert.Equal(string.Empty, error.ToString());
     }
 
+    [Fact]
+    public async Task Records_from_an_upstream_and_writes_the_redacted_cassette_when_stopped()
+    {
+        const string Password = "hunter2+SECURITYTOKEN";
+        await using var upstream = await RecordedResponseServer.StartAsync(Cassette.Load(Quickstart));
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            using var stop = new CancellationTokenSource();
+            var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            var run = StandaloneServer.RunAsync(["--record", upstream.BaseUri.ToString(), "--out", path], output, error, stop.Token, started.SetResult);
+            using (var client = TestSupport.Client(await started.Task.WaitAsync(TestSupport.HangGuard)))
+            {
+                var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+                    ("grant_type", "password"), ("username", "user@example.com"), ("password", Password), ("client_id", "3MVGfake"), ("client_secret", "cs-value")));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TestSupport.HangGuard));
+
+            var recorded = Cassette.Load(path);
+            Assert.Equal("{{secret:password}}", Assert.Single(recorded.Interactions).Request.Form["password"]);
+            TestSupport.AssertAbsent(await File.ReadAllTextAsync(path), Password, "cs-value");
+            TestSupport.AssertAbsent(output.ToString(), Password, "cs-value");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--port", "abc", "--cassette", "x.json" }, "--port")]
     [InlineData(new[] { "--cassette" }, "--cassette needs a value")]

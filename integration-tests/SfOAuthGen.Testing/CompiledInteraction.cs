@@ -1,4 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,7 +10,7 @@ using System.Text.Json.Nodes;
 namespace SfOAuthGen.Testing;
 
 /// <summary>An interaction prepared for serving: matchers built once, response bytes serialized once where possible.</summary>
-internal sealed class CompiledInteraction
+internal sealed partial class CompiledInteraction
 {
     /// <summary>URL fields of a token response that are pointed back at the server.</summary>
     internal static readonly string[] RewrittenFields = ["instance_url", "id", "sfdc_community_url", "api_instance_url"];
@@ -15,7 +19,9 @@ internal sealed class CompiledInteraction
     private readonly (string Name, ValueMatcher Matcher)[] query;
     private readonly (string Name, ValueMatcher Matcher)[] headers;
     private readonly byte[]? staticBody;
-    private readonly string? bodyTemplate;
+    private readonly Segment[]? segments;
+    private readonly int bodyLength;
+    private SignatureCache? lastSignature;
     private readonly bool bodyIsJson;
     private readonly byte[]? signedMessage;
     private int served;
@@ -51,7 +57,7 @@ internal sealed class CompiledInteraction
             var json = Rewrite(response.Json, serverBase);
             body = CassetteJson.SerializeBody(json);
             bodyIsJson = true;
-            if (json is JsonObject obj && obj["signature"] is JsonValue signature && signature.TryGetValue<string>(out var s) && s == SignaturePlaceholder)
+            if (json is JsonObject obj && obj["signature"] is JsonValue signature && signature.TryGetValue<string>(out var signatureText) && signatureText == SignaturePlaceholder)
             {
                 // Salesforce signs id + issued_at with the client secret; id is rewritten here, so sign what is served.
                 signedMessage = Encoding.UTF8.GetBytes(StringOf(obj["id"]) + StringOf(obj["issued_at"]));
@@ -89,7 +95,8 @@ internal sealed class CompiledInteraction
         var text = Encoding.UTF8.GetString(body);
         if (SecretRules.ContainsPlaceholder(text) || signedMessage is not null)
         {
-            bodyTemplate = text;
+            segments = Split(text, signedMessage is not null);
+            bodyLength = body.Length;
         }
         else
         {
@@ -215,29 +222,77 @@ internal sealed class CompiledInteraction
         }
     }
 
-    /// <summary>The body to send: the pre-serialized bytes, or the template with placeholders filled (binding generated fakes).</summary>
-    public byte[] RenderBody(ConcurrentDictionary<string, string> secrets, ObservedRequest request)
+    /// <summary>The body to send: the pre-serialized bytes, or the template's segments with placeholders filled (binding generated fakes).</summary>
+    public ReadOnlyMemory<byte> RenderBody(ConcurrentDictionary<string, string> secrets, ObservedRequest request)
     {
         if (staticBody is not null)
         {
             return staticBody;
         }
 
-        var template = bodyTemplate!;
-        if (signedMessage is not null)
+        var buffer = new ArrayBufferWriter<byte>(bodyLength + 256);
+        foreach (var segment in segments!)
         {
-            var key = Encoding.UTF8.GetBytes(request.Form.GetValueOrDefault("client_secret") ?? string.Empty);
-            var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(key, signedMessage));
-            template = template.Replace(SignaturePlaceholder, signature, StringComparison.Ordinal); // Base64 needs no JSON escaping
+            if (segment.Literal is not null)
+            {
+                buffer.Write(segment.Literal);
+            }
+            else if (segment.Placeholder is null)
+            {
+                buffer.Write(Sign(request.Form.GetValueOrDefault("client_secret") ?? string.Empty));
+            }
+            else
+            {
+                var value = secrets.GetOrAdd(segment.Placeholder, SecretRules.FakeValue);
+                Encoding.UTF8.GetBytes(bodyIsJson ? JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() : value, buffer);
+            }
         }
 
-        var filled = SecretRules.PlaceholderRegex().Replace(template, match =>
-        {
-            var value = secrets.GetOrAdd(match.Groups[1].Value, SecretRules.FakeValue);
-            return bodyIsJson ? JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() : value;
-        });
-        return Encoding.UTF8.GetBytes(filled);
+        return buffer.WrittenMemory;
     }
+
+    /// <summary>Base64(HMAC-SHA256(client secret, id + issued_at)); the last result is kept, since a test sends the same secret again and again.</summary>
+    private byte[] Sign(string clientSecret)
+    {
+        var cached = Volatile.Read(ref lastSignature);
+        if (cached is not null && string.Equals(cached.ClientSecret, clientSecret, StringComparison.Ordinal))
+        {
+            return cached.Value;
+        }
+
+        var signature = Encoding.ASCII.GetBytes(Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), signedMessage!)));
+        Volatile.Write(ref lastSignature, new SignatureCache(clientSecret, signature));
+        return signature;
+    }
+
+    private static Segment[] Split(string template, bool signs)
+    {
+        var segments = new List<Segment>();
+        var position = 0;
+        foreach (Match match in TemplateParts().Matches(template))
+        {
+            var isSignature = match.Groups[1].Success is false;
+            if (isSignature && !signs)
+            {
+                continue; // an ordinary "{{signature}}" text where no signature is due stays as it is
+            }
+
+            segments.Add(new Segment(Encoding.UTF8.GetBytes(template[position..match.Index]), null));
+            segments.Add(new Segment(null, isSignature ? null : match.Groups[1].Value));
+            position = match.Index + match.Length;
+        }
+
+        segments.Add(new Segment(Encoding.UTF8.GetBytes(template[position..]), null));
+        return [.. segments];
+    }
+
+    [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}|\{\{signature\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex TemplateParts();
+
+    /// <summary>A literal run of body bytes, a placeholder to fill, or (both null) the signature.</summary>
+    private sealed record Segment(byte[]? Literal, string? Placeholder);
+
+    private sealed record SignatureCache(string ClientSecret, byte[] Value);
 
     /// <summary>The value of a response's <c>signature</c> field that the server replaces with the real HMAC of what it serves.</summary>
     internal const string SignaturePlaceholder = "{{signature}}";

@@ -21,6 +21,8 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 {
     private readonly KestrelServer kestrel;
     private readonly RecordedResponseServerOptions options;
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentQueue<UnmatchedRequest> unmatched = new();
     private readonly Recorder? recorder;
@@ -268,11 +270,11 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             case FaultKind.TruncatedBody:
                 var kept = Math.Min(fault.Bytes, body.Length);
                 response.ContentLength = kept;
-                await response.Body.WriteAsync(body.AsMemory(0, kept), context.RequestAborted).ConfigureAwait(false);
+                await response.Body.WriteAsync(body[..kept], context.RequestAborted).ConfigureAwait(false);
                 break;
             case FaultKind.ResetMidBody:
                 response.ContentLength = body.Length;
-                await response.Body.WriteAsync(body.AsMemory(0, Math.Min(fault.Bytes, Math.Max(0, body.Length - 1))), context.RequestAborted).ConfigureAwait(false);
+                await response.Body.WriteAsync(body[..Math.Min(fault.Bytes, Math.Max(0, body.Length - 1))], context.RequestAborted).ConfigureAwait(false);
                 await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
                 context.Abort();
                 break;
@@ -283,7 +285,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeSlowlyAsync(HttpContext context, CompiledInteraction match, byte[] body, Fault fault)
+    private async Task ServeSlowlyAsync(HttpContext context, CompiledInteraction match, ReadOnlyMemory<byte> body, Fault fault)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
         var token = linked.Token;
@@ -309,7 +311,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
                     await Task.Delay(fault.Delay, options.TimeProvider, token).ConfigureAwait(false);
                 }
 
-                await response.Body.WriteAsync(body.AsMemory(offset, Math.Min(chunk, body.Length - offset)), token).ConfigureAwait(false);
+                await response.Body.WriteAsync(body.Slice(offset, Math.Min(chunk, body.Length - offset)), token).ConfigureAwait(false);
                 await response.Body.FlushAsync(token).ConfigureAwait(false);
             }
         }
@@ -347,12 +349,10 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
         var report = new UnmatchedRequest(Describe(request), closest?.Source, closestDifferences ?? []);
         unmatched.Enqueue(report);
-        options.Log?.Invoke($"{report.Request} -> {options.UnmatchedStatusCode} (no matching interaction)");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
-        {
-            ["error"] = "no_matching_interaction",
-            ["error_description"] = report.ToString(),
-        });
+        options.Log?.Invoke($"{report} -> {options.UnmatchedStatusCode} (no matching interaction)");
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, string> { ["error"] = "no_matching_interaction", ["error_description"] = report.ToString() },
+            RelaxedJson);
         context.Response.StatusCode = options.UnmatchedStatusCode;
         context.Response.ContentType = "application/json;charset=UTF-8";
         context.Response.ContentLength = body.Length;
