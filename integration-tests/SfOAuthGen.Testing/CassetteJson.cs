@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -20,7 +21,7 @@ internal static class CassetteJson
 
     public static string Write(Cassette cassette)
     {
-        var buffer = new ArrayBufferWriterStream();
+        var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, Indented))
         {
             w.WriteStartObject();
@@ -41,19 +42,19 @@ internal static class CassetteJson
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
     }
 
     /// <summary>Compact JSON with sorted keys: the bytes a response body is served as.</summary>
     public static byte[] SerializeBody(JsonNode? node)
     {
-        var buffer = new ArrayBufferWriterStream();
+        var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer, Compact))
         {
             WriteSorted(w, node);
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void WriteInteraction(Utf8JsonWriter w, Interaction interaction)
@@ -499,19 +500,5 @@ internal static class CassetteJson
 
         private CassetteFormatException Error(string path, string message) =>
             new(string.Create(CultureInfo.InvariantCulture, $"{source}: {path}: {message}"));
-    }
-
-    /// <summary>A growable byte buffer a <see cref="Utf8JsonWriter"/> can write to.</summary>
-    private sealed class ArrayBufferWriterStream : System.Buffers.IBufferWriter<byte>
-    {
-        private readonly System.Buffers.ArrayBufferWriter<byte> inner = new(512);
-
-        public void Advance(int count) => inner.Advance(count);
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
-
-        public byte[] ToArray() => inner.WrittenSpan.ToArray();
     }
 }

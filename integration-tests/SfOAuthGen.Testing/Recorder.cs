@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -127,7 +126,8 @@ internal sealed class Recorder : IDisposable
             NameFields(exchange.Request.Form, names);
             if (exchange.Authorization.Length > 0 && !exchange.Request.ClientAuthenticatedWithBasic)
             {
-                names.NameOf(BearerToken(exchange.Authorization) is { } bearer ? "access_token" : "authorization", BearerToken(exchange.Authorization) ?? exchange.Authorization);
+                var bearer = BearerToken(exchange.Authorization);
+                names.NameOf(bearer is null ? "authorization" : "access_token", bearer ?? exchange.Authorization);
             }
 
             if (exchange.Json is not null)
