@@ -1,1 +1,10 @@
-return 0;
+using SfOAuthGen.Testing;
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // let the server stop (and a recording be written) instead of killing the process
+    stop.Cancel();
+};
+
+return await StandaloneServer.RunAsync(args, Console.Out, Console.Error, stop.Token).ConfigureAwait(false);

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace SfOAuthGen.Testing.Tests;
+
+public class MatchingTests
+{
+    private static readonly ResponseTemplate Ok = ResponseTemplate.FromJson(200, """{"ok":true}""");
+
+    private static Interaction Repeating(RequestPattern pattern) => new Interaction(pattern, Ok).Repeating();
+
+    [Fact]
+    public async Task Form_fields_match_in_any_order()
+    {
+        var pattern = RequestPattern.Post().WithForm("grant_type", "password").WithForm("username", "u@example.com").WithForm("password", "pw");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        var forward = await client.PostAsync(RequestPattern.TokenPath, TestSupport.RawForm("grant_type=password&username=u%40example.com&password=pw"));
+        var backward = await client.PostAsync(RequestPattern.TokenPath, TestSupport.RawForm("password=pw&username=u%40example.com&grant_type=password"));
+
+        Assert.Equal(HttpStatusCode.OK, forward.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, backward.StatusCode);
+        server.AssertAllMatched();
+    }
+
+    [Theory]
+    [InlineData("password=p%2Bss+w%C3%B6rd%2F%25%3D")] // upper-case escapes, + for space
+    [InlineData("password=p%2bss%20w%c3%b6rd/%25=")] // lower-case escapes, %20 for space, / and = raw
+    public async Task Form_values_are_decoded_plus_percent_and_utf8(string body)
+    {
+        var pattern = RequestPattern.Post().WithForm("password", "p+ss wörd/%=");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.RawForm(body));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_raw_plus_is_a_space_so_it_does_not_match_a_literal_plus()
+    {
+        var pattern = RequestPattern.Post().WithForm("password", "p+ss");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.RawForm("password=p+ss"));
+
+        Assert.Equal((HttpStatusCode)599, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_pattern_may_require_a_subset_of_the_fields()
+    {
+        var pattern = RequestPattern.Post().WithForm("grant_type", "refresh_token");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("grant_type", "refresh_token"), ("refresh_token", "r"), ("format", "json")));
+        var missing = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("refresh_token", "r")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((HttpStatusCode)599, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Client_credentials_in_Basic_or_in_the_body_match_the_same_pattern()
+    {
+        const string Secret = "s3cr+t/Value==";
+        var pattern = RequestPattern.Post().WithForm("grant_type", "password").WithForm("client_id", "3MVGfake").WithForm("client_secret", "{{secret:client_secret}}");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        server.Secrets["client_secret"] = Secret;
+        using var client = TestSupport.Client(server);
+
+        var inBody = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("grant_type", "password"), ("client_id", "3MVGfake"), ("client_secret", Secret)));
+        using var basic = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath) { Content = TestSupport.Form(("grant_type", "password")) };
+        basic.Headers.Authorization = TestSupport.Basic("3MVGfake", Secret);
+        var inHeader = await client.SendAsync(basic);
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath) { Content = TestSupport.Form(("grant_type", "password")) };
+        wrong.Headers.Authorization = TestSupport.Basic("3MVGfake", "not-the-secret");
+        var wrongHeader = await client.SendAsync(wrong);
+
+        Assert.Equal(HttpStatusCode.OK, inBody.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, inHeader.StatusCode);
+        Assert.Equal((HttpStatusCode)599, wrongHeader.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_placeholder_matches_any_value_until_the_test_supplies_one()
+    {
+        var pattern = RequestPattern.Post().WithForm("password", "{{secret:password}}");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        var first = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("password", "anything")));
+        var second = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("password", "something else")));
+        server.Secrets["password"] = "the right one";
+        var wrong = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("password", "anything")));
+        var right = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("password", "the right one")));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal((HttpStatusCode)599, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_header_template_matches_the_token_the_server_issued()
+    {
+        var cassette = new Cassette()
+            .Add(RequestPattern.Post().WithForm("grant_type", "password"), ResponseTemplate.FromJson(200, """{"access_token":"{{secret:access_token}}","instance_url":"https://x.my.salesforce.com"}"""))
+            .Add(Repeating(RequestPattern.Get("/services/data/v62.0/limits").WithHeader("Authorization", "Bearer {{secret:access_token}}")));
+        await using var server = await RecordedResponseServer.StartAsync(cassette);
+        using var client = TestSupport.Client(server);
+
+        var token = (await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("grant_type", "password"))))).GetProperty("access_token").GetString()!;
+        using var good = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
+        good.Headers.Authorization = new("Bearer", token);
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
+        stale.Headers.Authorization = new("Bearer", token + "x");
+
+        Assert.Matches("^00D[0-9A-Za-z]{12}![0-9A-Za-z._]{40,}$", token);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(good)).StatusCode);
+        Assert.Equal((HttpStatusCode)599, (await client.SendAsync(stale)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Query_method_and_path_must_match()
+    {
+        var pattern = RequestPattern.Get("/services/oauth2/userinfo").WithQuery("format", "json");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/services/oauth2/userinfo?x=1&format=json")).StatusCode);
+        Assert.Equal((HttpStatusCode)599, (await client.GetAsync("/services/oauth2/userinfo?format=xml")).StatusCode);
+        Assert.Equal((HttpStatusCode)599, (await client.PostAsync("/services/oauth2/userinfo?format=json", null)).StatusCode);
+        Assert.Equal((HttpStatusCode)599, (await client.GetAsync("/services/oauth2/other?format=json")).StatusCode);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace SfOAuthGen.Testing.Tests;
+
+public class RecordModeTests
+{
+    private const string Password = "p@ss+w0rd/é=SECURITYTOKEN";
+    private const string ClientId = "3MVGFakeConsumerKeyForRecording";
+    private const string ClientSecret = "cl!ent+secret/Value==";
+    private const string AccessToken1 = "00DUPSTREAM00001!AQupstreamAccessTokenNumberOne.abcdefghijklmnopqrstuvwxyz";
+    private const string AccessToken2 = "00DUPSTREAM00001!AQupstreamAccessTokenNumberTwo.abcdefghijklmnopqrstuvwxyz";
+    private const string RefreshToken1 = "5Aep861UpstreamRefreshTokenNumberOne.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+    private const string RefreshToken2 = "5Aep861UpstreamRefreshTokenNumberTwo.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+    private const string Signature1 = "dXBzdHJlYW1TaWduYXR1cmVPbmUxMjM0NTY3ODkwYWI=";
+    private const string Signature2 = "dXBzdHJlYW1TaWduYXR1cmVUd28xMjM0NTY3ODkwYWI=";
+
+    private static readonly string[] AllSecrets = [Password, ClientSecret, AccessToken1, AccessToken2, RefreshToken1, RefreshToken2, Signature1, Signature2];
+
+    /// <summary>A second loopback server playing Salesforce, with realistic-looking (fake) secrets in clear.</summary>
+    private static Cassette Upstream(string? leak = null)
+    {
+        static JsonObject Token(string access, string refresh, string signature, string issued) => new()
+        {
+            ["access_token"] = access, ["refresh_token"] = refresh, ["signature"] = signature, ["issued_at"] = issued,
+            ["instance_url"] = "https://upstream-org.my.salesforce.com", ["id"] = "https://login.salesforce.com/id/00DUPSTREAM00001/005UPSTREAM00001",
+            ["token_type"] = "Bearer",
+        };
+
+        var first = Token(AccessToken1, RefreshToken1, Signature1, "1735689600000");
+        if (leak is not null)
+        {
+            first["debug"] = leak;
+        }
+
+        return new Cassette()
+            .Add(RequestPattern.Post().WithForm("grant_type", "password").WithForm("password", Password).WithForm("client_secret", ClientSecret), ResponseTemplate.FromJson(200, first))
+            .Add(RequestPattern.Post().WithForm("grant_type", "refresh_token").WithForm("refresh_token", RefreshToken1).WithForm("client_secret", ClientSecret), ResponseTemplate.FromJson(200, Token(AccessToken2, RefreshToken2, Signature2, "1735693200000")))
+            .Add(RequestPattern.Get("/services/data/v62.0/limits").WithHeader("Authorization", "Bearer " + AccessToken2), ResponseTemplate.FromJson(200, """{"DailyApiRequests":{"Max":15000,"Remaining":14999}}"""));
+    }
+
+    /// <summary>The walkthrough: password (client auth in Basic), refresh (client auth in the body), then a data-API call.</summary>
+    private static async Task<List<HttpStatusCode>> WalkAsync(HttpClient client, string password, string clientSecret)
+    {
+        var statuses = new List<HttpStatusCode>();
+        using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
+        {
+            Content = TestSupport.Form(("grant_type", "password"), ("username", "user@example.com"), ("password", password)),
+        };
+        login.Headers.Authorization = TestSupport.Basic(ClientId, clientSecret);
+        var first = await client.SendAsync(login);
+        statuses.Add(first.StatusCode);
+        var refreshToken = (await TestSupport.JsonAsync(first)).GetProperty("refresh_token").GetString()!;
+
+        var second = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", ClientId), ("client_secret", clientSecret)));
+        statuses.Add(second.StatusCode);
+        var json = await TestSupport.JsonAsync(second);
+        var instance = new Uri(json.GetProperty("instance_url").GetString()!);
+
+        using var data = new HttpRequestMessage(HttpMethod.Get, new Uri(instance, "/services/data/v62.0/limits"));
+        data.Headers.Authorization = new("Bearer", json.GetProperty("access_token").GetString());
+        statuses.Add((await client.SendAsync(data)).StatusCode);
+        return statuses;
+    }
+
+    [Fact]
+    public async Task Recording_redacts_every_secret_in_every_encoding_and_the_recording_replays()
+    {
+        await using var upstream = await RecordedResponseServer.StartAsync(Upstream());
+        await using var recorder = await RecordedResponseServer.StartRecordingAsync(upstream.BaseUri);
+        using (var client = TestSupport.Client(recorder))
+        {
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], await WalkAsync(client, Password, ClientSecret));
+        }
+
+        upstream.AssertAllMatched();
+        var path = Path.GetTempFileName();
+        try
+        {
+            recorder.SaveRecording(path);
+            var text = await File.ReadAllTextAsync(path);
+            TestSupport.AssertAbsent(text, AllSecrets);
+            TestSupport.AssertAbsent(text, ClientId + ":" + ClientSecret); // the Basic header's Base64
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(ClientId + ":" + ClientSecret)), text, StringComparison.Ordinal);
+
+            // The same secret gets the same placeholder: the issued access token lines up with the later Bearer header.
+            var recorded = Cassette.Load(path);
+            Assert.Equal(3, recorded.Interactions.Count);
+            var issued = recorded.Interactions[1].Response.Json!["access_token"]!.GetValue<string>();
+            Assert.Equal("Bearer " + issued, recorded.Interactions[2].Request.Headers["Authorization"]);
+            Assert.Equal(recorded.Interactions[0].Response.Json!["refresh_token"]!.GetValue<string>(), recorded.Interactions[1].Request.Form["refresh_token"]);
+            Assert.Equal(recorded.Interactions[0].Request.Form["client_secret"], recorded.Interactions[1].Request.Form["client_secret"]);
+            Assert.Equal(ClientId, recorded.Interactions[0].Request.Form["client_id"]);
+
+            await using var replay = await RecordedResponseServer.StartAsync(recorded);
+            using var replayClient = TestSupport.Client(replay);
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], await WalkAsync(replayClient, "another password", "another secret"));
+            replay.AssertAllMatched();
+            replay.AssertAllUsed();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Recording_refuses_to_write_a_cassette_in_which_a_secret_survives()
+    {
+        // The upstream echoes the password Base64-encoded in a field no rule knows about.
+        var leak = Convert.ToBase64String(Encoding.UTF8.GetBytes(Password));
+        await using var upstream = await RecordedResponseServer.StartAsync(Upstream(leak));
+        await using var recorder = await RecordedResponseServer.StartRecordingAsync(upstream.BaseUri);
+        using (var client = TestSupport.Client(recorder))
+        {
+            await WalkAsync(client, Password, ClientSecret);
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+        var error = Assert.Throws<SecretLeakException>(() => recorder.SaveRecording(path));
+
+        Assert.False(File.Exists(path));
+        Assert.Contains("{{secret:password}}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Base64", error.Message, StringComparison.Ordinal);
+        TestSupport.AssertAbsent(error.Message, AllSecrets);
+    }
+
+    [Fact]
+    public async Task A_replaying_server_is_not_a_recorder()
+    {
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette());
+
+        Assert.Throws<InvalidOperationException>(() => server.GetRecording());
+    }
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SfOAuthGen.Testing.Tests;
+
+public class RewritingTests
+{
+    [Fact]
+    public async Task Url_fields_point_back_at_the_server_keeping_their_path()
+    {
+        var response = ResponseTemplate.FromJson(200, """
+            {"instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00DFAKE00000001/005FAKE00000001",
+             "sfdc_community_url":"https://acme.force.com/customers?x=1","elsewhere":"https://example.com/keep"}
+            """);
+        await using var server = await RecordedResponseServer.StartAsync(TestSupport.Single(RequestPattern.Post(), response));
+        using var client = TestSupport.Client(server);
+
+        var json = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, null));
+
+        var origin = server.BaseUri.GetLeftPart(UriPartial.Authority);
+        Assert.Equal(origin, json.GetProperty("instance_url").GetString());
+        Assert.Equal(origin + "/id/00DFAKE00000001/005FAKE00000001", json.GetProperty("id").GetString());
+        Assert.Equal(origin + "/customers?x=1", json.GetProperty("sfdc_community_url").GetString());
+        Assert.Equal("https://example.com/keep", json.GetProperty("elsewhere").GetString());
+        Assert.StartsWith("http://127.0.0.1:", origin, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signature_is_the_hmac_of_the_served_id_and_issued_at_keyed_by_the_client_secret()
+    {
+        const string ClientSecret = "fake+client/secret";
+        var cassette = Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "password-success.json"));
+        await using var server = await RecordedResponseServer.StartAsync(cassette);
+        using var client = TestSupport.Client(server);
+
+        var json = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+            ("grant_type", "password"), ("username", "u"), ("password", "p"), ("client_id", "3MVGfake"), ("client_secret", ClientSecret))));
+
+        var expected = Convert.ToBase64String(HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes(ClientSecret),
+            Encoding.UTF8.GetBytes(json.GetProperty("id").GetString() + json.GetProperty("issued_at").GetString())));
+        Assert.Equal(expected, json.GetProperty("signature").GetString());
+    }
+}

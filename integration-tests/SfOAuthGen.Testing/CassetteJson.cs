@@ -1,0 +1,504 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SfOAuthGen.Testing;
+
+/// <summary>Reads and writes the cassette format. Writing is canonical so that load → save is byte-stable.</summary>
+internal static class CassetteJson
+{
+    private static readonly JsonWriterOptions Indented = new()
+    {
+        Indented = true,
+        NewLine = "\n",
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // files are reviewed, never embedded in HTML
+    };
+
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Write(Cassette cassette)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, Indented))
+        {
+            w.WriteStartObject();
+            if (cassette.Description is not null)
+            {
+                w.WriteString("description", cassette.Description);
+            }
+
+            w.WriteStartArray("interactions");
+            foreach (var interaction in cassette.Interactions)
+            {
+                WriteInteraction(w, interaction);
+            }
+
+            w.WriteEndArray();
+            WriteMap(w, "placeholders", cassette.Placeholders);
+            w.WriteNumber("version", Cassette.FormatVersion);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+
+    /// <summary>Compact JSON with sorted keys: the bytes a response body is served as.</summary>
+    public static byte[] SerializeBody(JsonNode? node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, Compact))
+        {
+            WriteSorted(w, node);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteInteraction(Utf8JsonWriter w, Interaction interaction)
+    {
+        w.WriteStartObject();
+        if (interaction.Fault is { } fault)
+        {
+            w.WriteStartObject("fault");
+            if (fault.Bytes != 0)
+            {
+                w.WriteNumber("bytes", fault.Bytes);
+            }
+
+            if (fault.Delay != TimeSpan.Zero)
+            {
+                w.WriteNumber("delayMs", (long)fault.Delay.TotalMilliseconds);
+            }
+
+            w.WriteString("kind", FaultName(fault.Kind));
+            w.WriteEndObject();
+        }
+
+        if (interaction.Name is not null)
+        {
+            w.WriteString("name", interaction.Name);
+        }
+
+        if (interaction.Times == Interaction.Unlimited)
+        {
+            w.WriteBoolean("repeat", true);
+        }
+        else if (interaction.Times != 1)
+        {
+            w.WriteNumber("repeat", interaction.Times);
+        }
+
+        var request = interaction.Request;
+        w.WriteStartObject("request");
+        WriteMap(w, "form", request.Form);
+        WriteMap(w, "headers", request.Headers);
+        w.WriteString("method", request.Method);
+        w.WriteString("path", request.Path);
+        WriteMap(w, "query", request.Query);
+        w.WriteEndObject();
+
+        var response = interaction.Response;
+        w.WriteStartObject("response");
+        WriteMap(w, "headers", response.Headers);
+        if (response.Json is not null)
+        {
+            w.WritePropertyName("json");
+            WriteSorted(w, response.Json);
+        }
+
+        w.WriteNumber("status", response.Status);
+        if (response.Text is not null)
+        {
+            w.WriteString("text", response.Text);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteMap(Utf8JsonWriter w, string name, IDictionary<string, string> map)
+    {
+        if (map.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteSorted(Utf8JsonWriter w, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                w.WriteNullValue();
+                break;
+            case JsonObject o:
+                w.WriteStartObject();
+                foreach (var (key, value) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WritePropertyName(key);
+                    WriteSorted(w, value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case JsonArray a:
+                w.WriteStartArray();
+                foreach (var item in a)
+                {
+                    WriteSorted(w, item);
+                }
+
+                w.WriteEndArray();
+                break;
+            default:
+                node.WriteTo(w);
+                break;
+        }
+    }
+
+    internal static string FaultName(FaultKind kind) => kind switch
+    {
+        FaultKind.Delay => "delay",
+        FaultKind.SlowBody => "slowBody",
+        FaultKind.TruncatedBody => "truncate",
+        FaultKind.ResetMidBody => "reset",
+        FaultKind.MaintenancePage => "maintenance",
+        FaultKind.InvalidSession => "invalidSession",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static Cassette Read(string text, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException e)
+        {
+            throw new CassetteFormatException($"{source}: not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}", e);
+        }
+
+        using (document)
+        {
+            var reader = new Reader(source);
+            return reader.ReadCassette(document.RootElement);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end < 0 ? message : message[..end];
+    }
+
+    private sealed class Reader(string source)
+    {
+        public Cassette ReadCassette(JsonElement root)
+        {
+            var props = Object(root, "$", "description", "interactions", "placeholders", "version");
+            if (!props.TryGetValue("version", out var version))
+            {
+                throw Error("$", "\"version\" is required (1)");
+            }
+
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != Cassette.FormatVersion)
+            {
+                throw Error("$.version", $"unsupported version {version.GetRawText()}; this library reads version {Cassette.FormatVersion}");
+            }
+
+            var cassette = new Cassette();
+            if (props.TryGetValue("description", out var description))
+            {
+                cassette.Description = String(description, "$.description");
+            }
+
+            if (props.TryGetValue("placeholders", out var placeholders))
+            {
+                ReadMap(placeholders, "$.placeholders", cassette.Placeholders);
+                foreach (var name in cassette.Placeholders.Keys)
+                {
+                    if (!SecretRules.IsValidName(name))
+                    {
+                        throw Error("$.placeholders", $"'{name}' is not a valid placeholder name (letters, digits, '_', '.', '-')");
+                    }
+                }
+            }
+
+            if (!props.TryGetValue("interactions", out var interactions) || interactions.ValueKind != JsonValueKind.Array)
+            {
+                throw Error("$", "\"interactions\" must be an array");
+            }
+
+            var index = 0;
+            foreach (var item in interactions.EnumerateArray())
+            {
+                cassette.Interactions.Add(ReadInteraction(item, $"$.interactions[{index++}]"));
+            }
+
+            return cassette;
+        }
+
+        private Interaction ReadInteraction(JsonElement element, string path)
+        {
+            var props = Object(element, path, "fault", "name", "repeat", "request", "response");
+            if (!props.TryGetValue("request", out var requestElement))
+            {
+                throw Error(path, "\"request\" is required");
+            }
+
+            if (!props.TryGetValue("response", out var responseElement))
+            {
+                throw Error(path, "\"response\" is required");
+            }
+
+            var interaction = new Interaction(ReadRequest(requestElement, path + ".request"), ReadResponse(responseElement, path + ".response"));
+            if (props.TryGetValue("name", out var name))
+            {
+                interaction.Name = String(name, path + ".name");
+            }
+
+            if (props.TryGetValue("repeat", out var repeat))
+            {
+                interaction.Times = repeat.ValueKind switch
+                {
+                    JsonValueKind.True => Interaction.Unlimited,
+                    JsonValueKind.False => 1,
+                    JsonValueKind.Number when repeat.TryGetInt32(out var n) && n >= 1 => n,
+                    _ => throw Error(path + ".repeat", "must be true, false or a whole number of times (at least 1)"),
+                };
+            }
+
+            if (props.TryGetValue("fault", out var fault))
+            {
+                interaction.Fault = ReadFault(fault, path + ".fault");
+            }
+
+            return interaction;
+        }
+
+        private RequestPattern ReadRequest(JsonElement element, string path)
+        {
+            var props = Object(element, path, "form", "headers", "method", "path", "query");
+            if (!props.TryGetValue("method", out var method))
+            {
+                throw Error(path, "\"method\" is required");
+            }
+
+            if (!props.TryGetValue("path", out var pathElement))
+            {
+                throw Error(path, "\"path\" is required");
+            }
+
+            var requestPath = String(pathElement, path + ".path");
+            if (!requestPath.StartsWith('/'))
+            {
+                throw Error(path + ".path", "must start with '/'");
+            }
+
+            var methodText = String(method, path + ".method");
+            if (string.IsNullOrWhiteSpace(methodText))
+            {
+                throw Error(path + ".method", "must not be empty");
+            }
+
+            var pattern = new RequestPattern(methodText, requestPath);
+            if (props.TryGetValue("form", out var form))
+            {
+                ReadMap(form, path + ".form", pattern.Form);
+            }
+
+            if (props.TryGetValue("query", out var query))
+            {
+                ReadMap(query, path + ".query", pattern.Query);
+            }
+
+            if (props.TryGetValue("headers", out var headers))
+            {
+                ReadMap(headers, path + ".headers", pattern.Headers);
+            }
+
+            return pattern;
+        }
+
+        private ResponseTemplate ReadResponse(JsonElement element, string path)
+        {
+            var props = Object(element, path, "headers", "json", "status", "text");
+            var response = new ResponseTemplate();
+            if (!props.TryGetValue("status", out var status))
+            {
+                throw Error(path, "\"status\" is required");
+            }
+
+            if (status.ValueKind != JsonValueKind.Number || !status.TryGetInt32(out var code) || code < 100 || code > 999)
+            {
+                throw Error(path + ".status", "must be an HTTP status code (100-999)");
+            }
+
+            response.Status = code;
+            if (props.TryGetValue("headers", out var headers))
+            {
+                ReadMap(headers, path + ".headers", response.Headers);
+            }
+
+            var hasJson = props.TryGetValue("json", out var json);
+            var hasText = props.TryGetValue("text", out var text);
+            if (hasJson && hasText)
+            {
+                throw Error(path, "give either \"json\" or \"text\", not both");
+            }
+
+            if (hasJson)
+            {
+                CheckNoDuplicateKeys(json, path + ".json");
+                response.Json = JsonNode.Parse(json.GetRawText());
+            }
+
+            if (hasText)
+            {
+                response.Text = String(text, path + ".text");
+            }
+
+            return response;
+        }
+
+        private Fault ReadFault(JsonElement element, string path)
+        {
+            var props = Object(element, path, "bytes", "delayMs", "kind");
+            if (!props.TryGetValue("kind", out var kindElement))
+            {
+                throw Error(path, "\"kind\" is required");
+            }
+
+            var kindName = String(kindElement, path + ".kind");
+            FaultKind? kind = null;
+            foreach (var candidate in Enum.GetValues<FaultKind>())
+            {
+                if (FaultName(candidate) == kindName)
+                {
+                    kind = candidate;
+                }
+            }
+
+            if (kind is null)
+            {
+                throw Error(path + ".kind", $"unknown fault '{kindName}'; expected one of delay, slowBody, truncate, reset, maintenance, invalidSession");
+            }
+
+            var delay = TimeSpan.Zero;
+            if (props.TryGetValue("delayMs", out var delayMs))
+            {
+                if (delayMs.ValueKind != JsonValueKind.Number || !delayMs.TryGetInt64(out var ms) || ms < 0)
+                {
+                    throw Error(path + ".delayMs", "must be a non-negative whole number of milliseconds");
+                }
+
+                delay = TimeSpan.FromMilliseconds(ms);
+            }
+
+            var bytes = 0;
+            if (props.TryGetValue("bytes", out var bytesElement))
+            {
+                if (bytesElement.ValueKind != JsonValueKind.Number || !bytesElement.TryGetInt32(out bytes) || bytes < 0)
+                {
+                    throw Error(path + ".bytes", "must be a non-negative whole number");
+                }
+            }
+
+            if (kind == FaultKind.SlowBody && bytes < 1)
+            {
+                throw Error(path + ".bytes", "slowBody needs a chunk size of at least 1 byte");
+            }
+
+            return new Fault(kind.Value, delay, bytes);
+        }
+
+        private Dictionary<string, JsonElement> Object(JsonElement element, string path, params string[] allowed)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw Error(path, $"expected an object, found {Describe(element.ValueKind)}");
+            }
+
+            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                if (Array.IndexOf(allowed, property.Name) < 0)
+                {
+                    throw Error(path, $"unknown property \"{property.Name}\"; expected one of {string.Join(", ", allowed)}");
+                }
+
+                if (!result.TryAdd(property.Name, property.Value))
+                {
+                    throw Error(path, $"duplicate property \"{property.Name}\"");
+                }
+            }
+
+            return result;
+        }
+
+        private void ReadMap(JsonElement element, string path, IDictionary<string, string> target)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                throw Error(path, $"expected an object of strings, found {Describe(element.ValueKind)}");
+            }
+
+            foreach (var property in element.EnumerateObject())
+            {
+                if (target.ContainsKey(property.Name))
+                {
+                    throw Error(path, $"duplicate key \"{property.Name}\"");
+                }
+
+                target[property.Name] = String(property.Value, $"{path}.{property.Name}");
+            }
+        }
+
+        private void CheckNoDuplicateKeys(JsonElement element, string path)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!seen.Add(property.Name))
+                    {
+                        throw Error(path, $"duplicate key \"{property.Name}\"");
+                    }
+
+                    CheckNoDuplicateKeys(property.Value, $"{path}.{property.Name}");
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckNoDuplicateKeys(item, $"{path}[{i++}]");
+                }
+            }
+        }
+
+        private string String(JsonElement element, string path) =>
+            element.ValueKind == JsonValueKind.String
+                ? element.GetString()!
+                : throw Error(path, $"expected a string, found {Describe(element.ValueKind)}");
+
+        private static string Describe(JsonValueKind kind) => kind.ToString().ToLowerInvariant();
+
+        private CassetteFormatException Error(string path, string message) =>
+            new(string.Create(CultureInfo.InvariantCulture, $"{source}: {path}: {message}"));
+    }
+}

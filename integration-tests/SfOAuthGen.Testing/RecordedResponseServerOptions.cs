@@ -1,0 +1,17 @@
+namespace SfOAuthGen.Testing;
+
+/// <summary>Settings for a <see cref="RecordedResponseServer"/>.</summary>
+public sealed class RecordedResponseServerOptions
+{
+    /// <summary>The loopback port to listen on; 0 (the default) lets the kernel choose a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The clock used for fault delays; a fake one lets tests step through delays without waiting.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The status code of the answer to a request no interaction matches; 599 by default so it cannot be mistaken for Salesforce's.</summary>
+    public int UnmatchedStatusCode { get; set; } = 599;
+
+    /// <summary>Receives one line per request (secrets masked); <see langword="null"/> (the default) logs nothing.</summary>
+    public Action<string>? Log { get; set; }
+}

@@ -1,0 +1,329 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace SfOAuthGen.Testing;
+
+/// <summary>Record mode: proxies requests to an upstream, keeps each exchange, and turns them into a redacted cassette.</summary>
+internal sealed class Recorder : IDisposable
+{
+    /// <summary>Secrets shorter than this are not searched for: they would be found inside ordinary words.</summary>
+    internal const int MinimumSearchedLength = 4;
+
+    private readonly Uri upstream;
+    private readonly HttpClient client;
+    private readonly List<Exchange> exchanges = [];
+    private readonly Lock gate = new();
+
+    public Recorder(Uri upstream)
+    {
+        this.upstream = upstream;
+        client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromMinutes(2),
+        };
+    }
+
+    public void Dispose() => client.Dispose();
+
+    public async Task<int> ProxyAsync(HttpContext context, ObservedRequest request, Uri serverBase, CancellationToken stopping)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var target = new Uri(upstream.GetLeftPart(UriPartial.Path).TrimEnd('/') + request.Path + request.QueryString);
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
+        if (request.Body.Length > 0)
+        {
+            message.Content = new ByteArrayContent(request.Body);
+            if (context.Request.ContentType is { } contentType)
+            {
+                message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.Length > 0)
+        {
+            message.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var accept = context.Request.Headers.Accept.ToString();
+        if (accept.Length > 0)
+        {
+            message.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        HttpResponseMessage upstreamResponse;
+        try
+        {
+            upstreamResponse = await client.SendAsync(message, linked.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            var text = Encoding.UTF8.GetBytes($"The recorder could not reach the upstream {upstream.GetLeftPart(UriPartial.Authority)}: {e.Message}");
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = "text/plain;charset=UTF-8";
+            await context.Response.Body.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
+            return StatusCodes.Status502BadGateway;
+        }
+
+        using (upstreamResponse)
+        {
+            var body = await upstreamResponse.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+            var responseType = upstreamResponse.Content.Headers.ContentType?.ToString();
+            var json = TryParseJson(body, responseType);
+            lock (gate)
+            {
+                exchanges.Add(new Exchange(request, authorization, (int)upstreamResponse.StatusCode, responseType, json, json is null ? Encoding.UTF8.GetString(body) : null));
+            }
+
+            // The client's next calls (to instance_url) must come back through the recorder to be recorded too.
+            var answer = json is null ? body : CassetteJson.SerializeBody(CompiledInteraction.Rewrite(json, serverBase));
+            context.Response.StatusCode = (int)upstreamResponse.StatusCode;
+            if (responseType is not null)
+            {
+                context.Response.ContentType = responseType;
+            }
+
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
+            return (int)upstreamResponse.StatusCode;
+        }
+    }
+
+    private static JsonNode? TryParseJson(byte[] body, string? contentType)
+    {
+        if (body.Length == 0 || contentType is null || !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public Cassette BuildCassette()
+    {
+        Exchange[] snapshot;
+        lock (gate)
+        {
+            snapshot = [.. exchanges];
+        }
+
+        var names = new Placeholders();
+
+        // Pass 1, in order of appearance: give every secret value a placeholder name, the same value always the same name.
+        foreach (var exchange in snapshot)
+        {
+            NameFields(exchange.Request.Query, names);
+            NameFields(exchange.Request.Form, names);
+            if (exchange.Authorization.Length > 0 && !exchange.Request.ClientAuthenticatedWithBasic)
+            {
+                var bearer = BearerToken(exchange.Authorization);
+                names.NameOf(bearer is null ? "authorization" : "access_token", bearer ?? exchange.Authorization);
+            }
+
+            if (exchange.Json is not null)
+            {
+                NameJson(exchange.Json, names);
+            }
+        }
+
+        // Pass 2: write the interactions with every secret replaced, wherever it occurs.
+        var cassette = new Cassette { Description = "Recorded by SfOAuthGen.Testing; every secret replaced by a placeholder." };
+        foreach (var exchange in snapshot)
+        {
+            var pattern = new RequestPattern(exchange.Request.Method, names.Redact(exchange.Request.Path));
+            RedactFields(exchange.Request.Query, pattern.Query, names);
+            RedactFields(exchange.Request.Form, pattern.Form, names);
+            if (exchange.Authorization.Length > 0 && !exchange.Request.ClientAuthenticatedWithBasic)
+            {
+                pattern.Headers["Authorization"] = BearerToken(exchange.Authorization) is { } bearer
+                    ? "Bearer " + Placeholder.Secret(names.NameOf("access_token", bearer))
+                    : Placeholder.Secret(names.NameOf("authorization", exchange.Authorization));
+            }
+
+            var response = new ResponseTemplate { Status = exchange.Status };
+            if (exchange.Json is not null)
+            {
+                var json = exchange.Json.DeepClone();
+                RedactJson(json, names);
+                response.Json = json;
+            }
+            else
+            {
+                response.Text = names.Redact(exchange.Text ?? string.Empty);
+            }
+
+            if (exchange.ContentType is not null)
+            {
+                response.Headers["Content-Type"] = exchange.ContentType;
+            }
+
+            cassette.Add(pattern, response);
+        }
+
+        // Refuse rather than write a file from which any secret could be recovered.
+        var text = cassette.ToJson();
+        foreach (var (value, name) in names.All)
+        {
+            if (value.Length < MinimumSearchedLength)
+            {
+                continue;
+            }
+
+            foreach (var (encoding, encoded) in SecretRules.Encodings(value))
+            {
+                if (text.Contains(encoded, StringComparison.Ordinal))
+                {
+                    throw new SecretLeakException(string.Create(CultureInfo.InvariantCulture,
+                        $"Refusing to write the recording: the secret recorded as {Placeholder.Secret(name)} can still be found in it ({encoding}). Nothing was written."));
+                }
+            }
+        }
+
+        return cassette;
+    }
+
+    private static string? BearerToken(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
+
+    private static void NameFields(Dictionary<string, string> fields, Placeholders names)
+    {
+        foreach (var (field, value) in fields)
+        {
+            if (SecretRules.IsSecretField(field) && value.Length > 0)
+            {
+                names.NameOf(field.ToLowerInvariant(), value);
+            }
+        }
+    }
+
+    private static void RedactFields(Dictionary<string, string> fields, IDictionary<string, string> into, Placeholders names)
+    {
+        foreach (var (field, value) in fields)
+        {
+            into[field] = SecretRules.IsSecretField(field) && value.Length > 0
+                ? Placeholder.Secret(names.NameOf(field.ToLowerInvariant(), value))
+                : names.Redact(value);
+        }
+    }
+
+    private static void NameJson(JsonNode node, Placeholders names)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+            {
+                if (SecretRules.IsSecretField(key) && value is JsonValue v && v.TryGetValue<string>(out var secret) && secret.Length > 0)
+                {
+                    names.NameOf(key.ToLowerInvariant(), secret);
+                }
+                else if (value is not null)
+                {
+                    NameJson(value, names);
+                }
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            foreach (var item in array)
+            {
+                if (item is not null)
+                {
+                    NameJson(item, names);
+                }
+            }
+        }
+    }
+
+    private static void RedactJson(JsonNode node, Placeholders names)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var key in obj.Select(p => p.Key).ToList())
+            {
+                var value = obj[key];
+                if (value is JsonValue v && v.TryGetValue<string>(out var text))
+                {
+                    if (key == "signature" && obj.ContainsKey("id") && obj.ContainsKey("issued_at"))
+                    {
+                        obj[key] = CompiledInteraction.SignaturePlaceholder; // replay signs what it serves
+                        continue;
+                    }
+
+                    obj[key] = SecretRules.IsSecretField(key) && text.Length > 0
+                        ? Placeholder.Secret(names.NameOf(key.ToLowerInvariant(), text))
+                        : names.Redact(text);
+                }
+                else if (value is not null)
+                {
+                    RedactJson(value, names);
+                }
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonValue v && v.TryGetValue<string>(out var text))
+                {
+                    array[i] = names.Redact(text);
+                }
+                else if (array[i] is { } child)
+                {
+                    RedactJson(child, names);
+                }
+            }
+        }
+    }
+
+    private sealed record Exchange(ObservedRequest Request, string Authorization, int Status, string? ContentType, JsonNode? Json, string? Text);
+
+    /// <summary>Secret value → placeholder name: the first value of a kind is named after it, later ones get <c>_2</c>, <c>_3</c>….</summary>
+    private sealed class Placeholders
+    {
+        private readonly Dictionary<string, string> byValue = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> perKind = new(StringComparer.Ordinal);
+        private List<KeyValuePair<string, string>>? longestFirst;
+
+        public IEnumerable<KeyValuePair<string, string>> All => byValue;
+
+        public string NameOf(string kind, string value)
+        {
+            if (byValue.TryGetValue(value, out var name))
+            {
+                return name;
+            }
+
+            var count = perKind.GetValueOrDefault(kind) + 1;
+            perKind[kind] = count;
+            name = count == 1 ? kind : kind + "_" + count.ToString(CultureInfo.InvariantCulture);
+            byValue[value] = name;
+            longestFirst = null;
+            return name;
+        }
+
+        /// <summary>Replaces every raw occurrence of a known secret inside <paramref name="text"/> with its placeholder.</summary>
+        public string Redact(string text)
+        {
+            longestFirst ??= [.. byValue.Where(p => p.Key.Length >= MinimumSearchedLength).OrderByDescending(p => p.Key.Length)];
+            foreach (var (value, name) in longestFirst)
+            {
+                if (text.Contains(value, StringComparison.Ordinal))
+                {
+                    text = text.Replace(value, Placeholder.Secret(name), StringComparison.Ordinal);
+                }
+            }
+
+            return text;
+        }
+    }
+}
