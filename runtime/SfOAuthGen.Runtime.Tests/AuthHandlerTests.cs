@@ -138,20 +138,29 @@ public class AuthHandlerTests
         using var host = SessionExpiresOnce();
         var arrived = 0;
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var renewed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         host.Api.Respond = async (request, _) =>
         {
             if (request.BearerToken != Secrets.AccessToken)
             {
+                renewed.TrySetResult();
                 return Responses.Json(HttpStatusCode.OK, """{"done":true}""");
             }
 
             // Hold every first attempt until all of them are in flight with the old token: each one really sees a 401.
-            if (Interlocked.Increment(ref arrived) == Requests)
+            var index = Interlocked.Increment(ref arrived);
+            if (index == Requests)
             {
                 allArrived.SetResult();
             }
 
             await allArrived.Task;
+            if (index > Requests / 2)
+            {
+                // The second half hears of the expiry only after the renewal: they must use the new token, not renew again.
+                await renewed.Task;
+            }
+
             return FakeDataApi.InvalidSession();
         };
         using var http = host.CreateApiClient();
