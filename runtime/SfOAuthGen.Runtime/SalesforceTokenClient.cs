@@ -9,13 +9,14 @@ namespace SfOAuthGen.Runtime;
 public sealed class SalesforceTokenClient : IDisposable
 {
     private readonly object _gate = new();
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http; // null when every request asks options.HttpClientSource
     private readonly bool _ownsHttpClient;
     private readonly ISecretResolver _resolver;
     private readonly TimeProvider _time;
     private readonly TimeSpan _failureBackoff;
     private readonly TimeSpan _renewalMargin;
     private readonly TokenEndpoint _endpoint;
+    private readonly TokenTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
 
     // Replaced as a whole, under _gate, so a reader never sees a token paired with the wrong refresh token.
@@ -24,6 +25,7 @@ public sealed class SalesforceTokenClient : IDisposable
     private ExceptionDispatchInfo? _lastFailure;
     private DateTimeOffset _retryAfter;
     private bool _disposed;
+    private bool _hadToken; // written only by the one running flight: tells a renewal from the first login
 
     /// <summary>Creates a client for the org described by <paramref name="settings"/>.</summary>
     /// <exception cref="SalesforceConfigurationException">
@@ -66,14 +68,16 @@ public sealed class SalesforceTokenClient : IDisposable
         {
             _http = http;
         }
-        else
+        else if (options.HttpClientSource is null)
         {
             // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that.
             _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
 
-        _endpoint = new TokenEndpoint(_http, LoginUrl, settings, _time, options.RequestTimeout);
+        _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
+        var fixedClient = _http;
+        _endpoint = new TokenEndpoint(fixedClient is null ? options.HttpClientSource! : () => fixedClient, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
     }
 
     /// <summary>The org's settings.</summary>
@@ -105,6 +109,7 @@ public sealed class SalesforceTokenClient : IDisposable
         var state = Volatile.Read(ref _state);
         if (state.Token is { } token && _time.GetUtcNow() < state.RenewAt)
         {
+            _telemetry.CacheHit();
             return new ValueTask<SalesforceToken>(token);
         }
 
@@ -155,7 +160,7 @@ public sealed class SalesforceTokenClient : IDisposable
         _stopping.Cancel();
         if (_ownsHttpClient)
         {
-            _http.Dispose();
+            _http!.Dispose();
         }
     }
 
@@ -179,6 +184,7 @@ public sealed class SalesforceTokenClient : IDisposable
                 var valid = from.Token is not null && now < from.RenewAt;
                 if (valid && !force)
                 {
+                    _telemetry.CacheHit();
                     return new ValueTask<SalesforceToken>(from.Token!);
                 }
 
@@ -209,16 +215,22 @@ public sealed class SalesforceTokenClient : IDisposable
     {
         TokenState? next = null;
         Exception? failure = null;
+        var flow = Settings.Flow;
+        var started = _telemetry.Timestamp();
+        var renewal = _hadToken;
         try
         {
             // Off the first caller's stack: the flight belongs to every caller, and the first one may be cancelled.
             await Task.Yield();
-            next = await RenewAsync(from, _stopping.Token).ConfigureAwait(false);
+            (next, flow) = await RenewAsync(from, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             failure = ex;
+            flow = (ex as SalesforceAuthException)?.Flow ?? flow;
         }
+
+        _telemetry.RenewalEnded(started, flow, renewal, next?.Token, failure);
 
         lock (_gate)
         {
@@ -227,6 +239,7 @@ public sealed class SalesforceTokenClient : IDisposable
                 // The rotated refresh token is in place before _flight clears, so no later refresh can send the old one.
                 Volatile.Write(ref _state, next);
                 _lastFailure = null;
+                _hadToken = true;
             }
             else
             {
@@ -248,7 +261,7 @@ public sealed class SalesforceTokenClient : IDisposable
         }
     }
 
-    private async Task<TokenState> RenewAsync(TokenState from, CancellationToken stopping)
+    private async Task<(TokenState State, SalesforceFlow Flow)> RenewAsync(TokenState from, CancellationToken stopping)
     {
         var secrets = new OrgSecrets(Settings, _resolver);
         if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken)
@@ -260,7 +273,7 @@ public sealed class SalesforceTokenClient : IDisposable
             {
                 var request = await RefreshTokenFlow.CreateRequestAsync(Settings, secrets, refreshToken, stopping).ConfigureAwait(false);
                 var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-                return Next(token, token.RefreshToken ?? refreshToken);
+                return (Next(token, token.RefreshToken ?? refreshToken), SalesforceFlow.RefreshToken);
             }
             catch (SalesforceAuthException ex) when (Settings.Flow == SalesforceFlow.Password && ex.Error == "invalid_grant" && !ex.IsTransient)
             {
@@ -272,7 +285,7 @@ public sealed class SalesforceTokenClient : IDisposable
         {
             var request = await PasswordFlow.CreateRequestAsync(Settings, secrets, stopping).ConfigureAwait(false);
             var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-            return Next(token, token.RefreshToken);
+            return (Next(token, token.RefreshToken), SalesforceFlow.Password);
         }
 
         throw new SalesforceConfigurationException(

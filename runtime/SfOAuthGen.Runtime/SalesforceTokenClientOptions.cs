@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
 namespace SfOAuthGen.Runtime;
 
 /// <summary>How a <see cref="SalesforceTokenClient"/> reaches Salesforce, resolves secrets and tells the time.</summary>
@@ -26,4 +29,19 @@ public sealed class SalesforceTokenClientOptions
     /// same failure. This caps logins (Salesforce blocks users after 3,600 an hour). <see cref="TimeSpan.Zero"/> turns it off.
     /// </summary>
     public TimeSpan FailureBackoff { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where the client logs token acquired, renewed and failed events (org, flow, elapsed time; never a credential).
+    /// When <see langword="null"/>, nothing is logged.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Creates the <c>SfOAuthGen</c> meter (<see cref="SalesforceDiagnostics"/>). When <see langword="null"/>, a
+    /// process-wide meter of that name is used.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>Gives the HttpClient for each token request; set by the dependency-injection registration (IHttpClientFactory).</summary>
+    internal Func<HttpClient>? HttpClientSource { get; init; }
 }

@@ -10,17 +10,20 @@ namespace SfOAuthGen.Runtime;
 /// </summary>
 internal sealed class TokenEndpoint
 {
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly SalesforceOrgSettings _settings;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
+    private readonly TokenTelemetry _telemetry;
 
-    public TokenEndpoint(HttpClient http, Uri loginUrl, SalesforceOrgSettings settings, TimeProvider time, TimeSpan timeout)
+    // http: asked once per request, so an IHttpClientFactory-made client (and its handler rotation) is used as intended.
+    public TokenEndpoint(Func<HttpClient> http, Uri loginUrl, SalesforceOrgSettings settings, TimeProvider time, TimeSpan timeout, TokenTelemetry telemetry)
     {
         _http = http;
         _settings = settings;
         _time = time;
         _timeout = timeout;
+        _telemetry = telemetry;
         Address = new Uri(loginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token");
     }
 
@@ -28,6 +31,22 @@ internal sealed class TokenEndpoint
 
     // expiresAfter: the session lifetime, added to the local receipt time. stopping: cancelled when the client is disposed.
     public async Task<SalesforceToken> SendAsync(TokenRequest request, TimeSpan expiresAfter, CancellationToken stopping)
+    {
+        var activity = _telemetry.StartRequest(request.Flow);
+        try
+        {
+            var token = await SendCoreAsync(request, expiresAfter, stopping).ConfigureAwait(false);
+            _telemetry.RequestEnded(activity, request.Flow, null);
+            return token;
+        }
+        catch (Exception ex)
+        {
+            _telemetry.RequestEnded(activity, request.Flow, ex);
+            throw;
+        }
+    }
+
+    private async Task<SalesforceToken> SendCoreAsync(TokenRequest request, TimeSpan expiresAfter, CancellationToken stopping)
     {
         var org = _settings.Name;
         using var timeout = new CancellationTokenSource(_timeout, _time);
@@ -44,7 +63,7 @@ internal sealed class TokenEndpoint
         string? mediaType;
         try
         {
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             status = response.StatusCode;
             mediaType = response.Content.Headers.ContentType?.MediaType;
             body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
