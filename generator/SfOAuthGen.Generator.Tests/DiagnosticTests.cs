@@ -200,7 +200,7 @@ public class DiagnosticTests
             }
             """;
 
-        AssertSingle(manifest, "SFAUTH108", "Org name '--' does not make a C# class name: use letters, digits, '-' or '_'", 3, 5);
+        AssertSingle(manifest, "SFAUTH108", "Org name '--' does not make a C# class name: use up to 100 letters, digits, '-' or '_'", 3, 5);
     }
 
     [Fact]

@@ -59,11 +59,11 @@ namespace SfOAuthGen.Generator.Diagnostics
             "The flow needs a field that is missing",
             "Org '{0}' uses the {1} flow, which needs '{2}'");
 
-        /// <summary>SFAUTH108: "Org name '{0}' does not make a C# class name: use letters, digits, '-' or '_'".</summary>
+        /// <summary>SFAUTH108: "Org name '{0}' does not make a C# class name: use up to 100 letters, digits, '-' or '_'".</summary>
         public static readonly DiagnosticDescriptor InvalidOrgName = Create(
             "SFAUTH108",
             "The org name does not make a C# class name",
-            "Org name '{0}' does not make a C# class name: use letters, digits, '-' or '_'");
+            "Org name '{0}' does not make a C# class name: use up to 100 letters, digits, '-' or '_'");
 
         /// <summary>SFAUTH109: "Org '{0}' would generate class '{1}', which org '{2}' already generates".</summary>
         public static readonly DiagnosticDescriptor DuplicateClassName = Create(

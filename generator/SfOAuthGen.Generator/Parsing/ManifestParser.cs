@@ -70,6 +70,9 @@ namespace SfOAuthGen.Generator.Parsing
 
         public static readonly string[] ReferencePrefixes = { "env:", "config:", "file:" };
 
+        /// <summary>Longer names are refused: they also become file names (<c>&lt;Name&gt;Org.g.cs</c>), and C# caps identifiers at 512.</summary>
+        public const int MaxClassNameLength = 100;
+
         private static readonly string[] FlowNames = { "password", "refresh_token", "jwt_bearer", "client_credentials", "web_server" };
 
         public static ParsedManifest Parse(string path, SourceText text, string? rootNamespace, CancellationToken cancellationToken)
@@ -97,6 +100,11 @@ namespace SfOAuthGen.Generator.Parsing
         /// </remarks>
         public static string? ToClassName(string key)
         {
+            if (key.Length > MaxClassNameLength * 4)
+            {
+                return null;
+            }
+
             var name = new StringBuilder();
             var startOfWord = true;
             foreach (var ch in key)
@@ -124,7 +132,7 @@ namespace SfOAuthGen.Generator.Parsing
 
             name.Append("Org");
             var result = name.ToString();
-            return SyntaxFacts.IsValidIdentifier(result) ? result : null;
+            return result.Length <= MaxClassNameLength && SyntaxFacts.IsValidIdentifier(result) ? result : null;
         }
 
         /// <summary>The known name closest to <paramref name="name"/>, when it is close enough to be a likely typo.</summary>
