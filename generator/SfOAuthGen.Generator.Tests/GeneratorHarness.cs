@@ -14,7 +14,8 @@ internal static class GeneratorHarness
 {
     public const string ManifestPath = "/project/sfauth.json";
 
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    /// <summary>Documentation comments are checked, so a missing or malformed XML doc in generated code is a warning (CS1591, CS1570).</summary>
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.Diagnose);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {

@@ -94,7 +94,6 @@ public class MalformedManifestTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("// only a comment")]
-    [InlineData("\uFEFF{\"orgs\":{}}")]
     [InlineData("[]")]
     [InlineData("\"orgs\"")]
     [InlineData("{\"orgs\":{}} {}")]
@@ -107,6 +106,15 @@ public class MalformedManifestTests
         var diagnostic = Assert.Single(result.Diagnostics);
         Assert.True(diagnostic.Id is "SFAUTH101" or "SFAUTH104", diagnostic.ToString());
         Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void Leading_byte_order_mark_is_ignored()
+    {
+        var result = GeneratorHarness.Run("\uFEFF" + GeneratorHarness.ReadManifest("one-org"));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
     }
 
     private static string Mutate(string text, Random random)

@@ -76,8 +76,12 @@ public class SnapshotTests
             using Contoso.Salesforce;
             using SfOAuthGen.Runtime;
 
+            /// <summary>Calls every generated member.</summary>
             public static class Consumer
             {
+                /// <summary>Uses the org.</summary>
+                /// <param name="cancellationToken">Cancels.</param>
+                /// <returns>Text.</returns>
                 public static async Task<string> UseAsync(CancellationToken cancellationToken)
                 {
                     SalesforceOrgSettings settings = SandboxOrg.Settings;

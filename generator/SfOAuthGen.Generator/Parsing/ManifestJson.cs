@@ -106,6 +106,12 @@ namespace SfOAuthGen.Generator.Parsing
         public static ManifestJsonResult Read(SourceText text)
         {
             var content = text.ToString();
+            if (content.Length > 0 && content[0] == '\uFEFF')
+            {
+                // A byte-order mark the decoder left in: the reader rejects it, and a space keeps every offset the same.
+                content = " " + content.Substring(1);
+            }
+
             var offsets = new Utf8Offsets(content);
             var reader = new Utf8JsonReader(offsets.Bytes, new JsonReaderOptions
             {
