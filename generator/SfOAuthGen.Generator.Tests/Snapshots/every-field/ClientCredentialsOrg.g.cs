@@ -85,7 +85,7 @@ public static partial class ClientCredentialsOrg
     /// <summary>Drops the cached access token of org <c>ClientCredentials</c> (after a 401 <c>INVALID_SESSION_ID</c>, say) so the next call renews it.</summary>
     /// <param name="token">When given, only this token is dropped: a newer one obtained meanwhile stays.</param>
     public static void Invalidate(global::SfOAuthGen.Runtime.SalesforceToken? token = null) =>
-        Client.Invalidate(token);
+        global::System.Threading.Volatile.Read(ref s_client)?.Invalidate(token); // no shared client yet: nothing is cached
 
     /// <summary>Creates an independent token client for org <c>ClientCredentials</c> (client_credentials flow at https://contoso.my.salesforce.com), for tests, DI or several servers in one process.</summary>
     /// <param name="options">The HttpClient, login URL override, secret resolver and clock to use; defaults when null.</param>
