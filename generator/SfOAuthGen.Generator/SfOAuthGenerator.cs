@@ -1,3 +1,141 @@
-namespace SfOAuthGen.Generator
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using SfOAuthGen.Generator.Diagnostics;
+using SfOAuthGen.Generator.Model;
+using SfOAuthGen.Generator.Parsing;
+
+namespace SfOAuthGen.Generator;
+
+/// <summary>
+/// Turns each org of every <c>sfauth.json</c> AdditionalFile into a static class with a shared token client.
+/// The pipeline reads only AdditionalFiles and one MSBuild property, so editing C# never reruns it.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class SfOAuthGenerator : IIncrementalGenerator
 {
+    /// <summary>The manifest's file name; matched case-insensitively.</summary>
+    public const string ManifestFileName = "sfauth.json";
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var manifestFiles = context.AdditionalTextsProvider
+            .Where(static text => string.Equals(Path.GetFileName(text.Path), ManifestFileName, StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(TrackingNames.ManifestFiles);
+
+        // Only the string is selected, so unrelated option changes leave it Unchanged.
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var value) ? value : string.Empty)
+            .WithTrackingName(TrackingNames.RootNamespace);
+
+        var parsed = manifestFiles
+            .Combine(rootNamespace)
+            .Select(static (input, cancellationToken) => Parse(input.Left, input.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.ParsedManifests);
+
+        var plan = parsed
+            .Collect()
+            .Select(static (manifests, _) => Reconcile(manifests))
+            .WithTrackingName(TrackingNames.GenerationPlan);
+
+        var orgs = plan
+            .SelectMany(static (p, _) => p.Orgs)
+            .WithTrackingName(TrackingNames.OrgModels);
+
+        var diagnostics = plan
+            .Select(static (p, _) => p.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(orgs, static (spc, org) => Emit(spc, org));
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+    }
+
+    internal static ManifestResult Parse(AdditionalText file, string rootNamespace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = file.GetText(cancellationToken);
+            if (text is null)
+            {
+                return new ManifestResult(
+                    file.Path,
+                    EquatableArray<OrgEntry>.Empty,
+                    new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJson, null, "the file could not be read") }.ToEquatableArray());
+            }
+
+            var manifest = ManifestParser.Parse(file.Path, text, rootNamespace, cancellationToken);
+            var entries = manifest.Orgs
+                .Where(org => org.Model is not null)
+                .Select(org => new OrgEntry(org.Model!, LocationInfo.Create(file.Path, text, org.KeySpan)));
+            return new ManifestResult(file.Path, entries.ToEquatableArray(), manifest.Diagnostics.ToEquatableArray());
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new ManifestResult(
+                file.Path,
+                EquatableArray<OrgEntry>.Empty,
+                new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, exception.GetType().Name + ": " + exception.Message) }.ToEquatableArray());
+        }
+    }
+
+    /// <summary>
+    /// Merges every manifest of the project: the same file listed twice counts once, and a class name taken by an
+    /// earlier manifest (ordinal path order) is a collision, so hint names stay unique and generation never throws.
+    /// </summary>
+    internal static GenerationPlan Reconcile(ImmutableArray<ManifestResult> manifests)
+    {
+        var orgs = new List<OrgModel>();
+        var diagnostics = new List<DiagnosticInfo>();
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var seenPaths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var manifest in manifests.OrderBy(m => m.FilePath, StringComparer.Ordinal))
+        {
+            if (!seenPaths.Add(manifest.FilePath))
+            {
+                continue;
+            }
+
+            diagnostics.AddRange(manifest.Diagnostics);
+            foreach (var entry in manifest.Orgs)
+            {
+                if (owners.TryGetValue(entry.Model.ClassName, out var owner))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateClassName, entry.KeyLocation, entry.Model.Key, entry.Model.ClassName, owner));
+                    continue;
+                }
+
+                owners.Add(entry.Model.ClassName, entry.Model.Key);
+                orgs.Add(entry.Model);
+            }
+        }
+
+        return new GenerationPlan(orgs.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    private static void Emit(SourceProductionContext context, OrgModel org)
+    {
+        string source;
+        try
+        {
+            source = OrgEmitter.Render(org);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, exception.GetType().Name + ": " + exception.Message));
+            return;
+        }
+
+        context.AddSource(org.ClassName + ".g.cs", source);
+    }
 }

@@ -1,0 +1,54 @@
+namespace SfOAuthGen.Generator.Model;
+
+/// <summary>The grants an org can use; mirrors <c>SfOAuthGen.Runtime.SalesforceFlow</c>.</summary>
+internal enum FlowKind
+{
+    Password,
+    RefreshToken,
+    JwtBearer,
+    ClientCredentials,
+    WebServer,
+}
+
+/// <summary>How the emitter writes a secret field.</summary>
+internal enum SecretEmitKind
+{
+    /// <summary><c>SecretReference.Parse("env:NAME")</c>: <see cref="SecretModel.Value"/> is the reference.</summary>
+    Reference,
+
+    /// <summary><c>SecretReference.Literal("…")</c>, only for the non-secret identifiers (client id, username).</summary>
+    Literal,
+
+    /// <summary><c>SecretReference.Manifest(org, field)</c>: the value stays in the manifest and is never compiled in.</summary>
+    Manifest,
+}
+
+/// <summary>One secret-bearing field. For <see cref="SecretEmitKind.Manifest"/> the value is deliberately not kept.</summary>
+internal sealed record SecretModel(string Field, SecretEmitKind Kind, string? Value);
+
+/// <summary>Everything the emitter needs for one org; plain, equatable data with no positions, so moving text around does not re-emit.</summary>
+internal sealed record OrgModel(
+    string Key,
+    string ClassName,
+    string? Namespace,
+    string LoginUrl,
+    FlowKind Flow,
+    string FlowName,
+    bool BasicClientAuthentication,
+    EquatableArray<SecretModel> Secrets,
+    string? Audience,
+    string? RedirectUri,
+    string? Scope,
+    long? SessionLifetimeTicks,
+    long? RenewalMarginTicks,
+    string? ApiVersion,
+    bool? VerifySignature);
+
+/// <summary>An org model with the position of its key, used only to report class-name collisions across manifests.</summary>
+internal sealed record OrgEntry(OrgModel Model, LocationInfo KeyLocation);
+
+/// <summary>What one <c>sfauth.json</c> yields: the orgs that can be generated and the diagnostics.</summary>
+internal sealed record ManifestResult(string FilePath, EquatableArray<OrgEntry> Orgs, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>The reconciled output of every manifest in the project: unique classes, and all diagnostics.</summary>
+internal sealed record GenerationPlan(EquatableArray<OrgModel> Orgs, EquatableArray<DiagnosticInfo> Diagnostics);
