@@ -6,7 +6,7 @@ namespace SfOAuthGen.Runtime;
 /// Gets and caches access tokens for one Salesforce org. A valid cached token is returned without I/O; otherwise one
 /// caller runs the org's flow and every concurrent caller awaits the same result. Thread-safe.
 /// </summary>
-public sealed class SalesforceTokenClient : IDisposable
+public sealed partial class SalesforceTokenClient : IDisposable
 {
     private readonly object _gate = new();
     private readonly HttpClient _http;
@@ -74,6 +74,7 @@ public sealed class SalesforceTokenClient : IDisposable
         }
 
         _endpoint = new TokenEndpoint(_http, LoginUrl, settings, _time, options.RequestTimeout);
+        _oauth = new RevocationAndIntrospection(() => _http, LoginUrl, settings, _time, options.RequestTimeout);
     }
 
     /// <summary>The org's settings.</summary>
@@ -251,7 +252,8 @@ public sealed class SalesforceTokenClient : IDisposable
     private async Task<TokenState> RenewAsync(TokenState from, CancellationToken stopping)
     {
         var secrets = new OrgSecrets(Settings, _resolver);
-        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken)
+        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken
+            || (Settings.Flow == SalesforceFlow.WebServer && Settings.RefreshToken is not null))
         {
             // Only before any refresh has happened does the configured token count: once rotated, it is superseded.
             var refreshToken = from.RefreshToken
@@ -275,9 +277,7 @@ public sealed class SalesforceTokenClient : IDisposable
             return Next(token, token.RefreshToken);
         }
 
-        throw new SalesforceConfigurationException(
-            Settings.Name, "flow",
-            $"Salesforce org '{Settings.Name}': the {OrgSecrets.Describe(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime; use password or refresh_token.");
+        return await RunConfiguredFlowAsync(secrets, stopping).ConfigureAwait(false);
     }
 
     private TokenState Next(SalesforceToken token, string? refreshToken) =>
