@@ -75,7 +75,8 @@ public sealed partial class SalesforceTokenClient
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         var state = Volatile.Read(ref _state);
-        if (token is null && state.RefreshToken is null && Settings.RefreshToken is not null)
+        var configured = token is null && state.RefreshToken is null && Settings.RefreshToken is not null;
+        if (configured)
         {
             token = await new OrgSecrets(Settings, _resolver).RequireAsync("refreshToken", Settings.RefreshToken, cancellationToken).ConfigureAwait(false);
         }
@@ -88,7 +89,8 @@ public sealed partial class SalesforceTokenClient
         lock (_gate)
         {
             var now = _state;
-            if (token == now.RefreshToken || token == now.Token?.AccessToken || now.RefreshToken is null)
+            // Revoking a refresh token ends its access tokens, so a revoked configured one takes the cached token with it.
+            if (token == now.RefreshToken || token == now.Token?.AccessToken || (configured && now.RefreshToken is null))
             {
                 Volatile.Write(ref _state, TokenState.Empty);
             }
