@@ -35,6 +35,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         this.cassette = cassette;
         this.options = options;
         this.recorder = recorder;
+        Authorization = options.Authorization is { } authorization ? new AuthorizationServer(authorization, options.TimeProvider) : null;
         foreach (var (name, value) in cassette.Placeholders)
         {
             Secrets[name] = value;
@@ -52,6 +53,9 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
     /// <summary>The address and port the server is bound to (always <c>127.0.0.1</c>).</summary>
     public IPEndPoint EndPoint { get; private set; } = null!;
+
+    /// <summary>The built-in OAuth behaviours, when <see cref="RecordedResponseServerOptions.Authorization"/> turned them on.</summary>
+    public AuthorizationServer? Authorization { get; }
 
     /// <summary>The token endpoint on this server, <c>BaseUri + services/oauth2/token</c>.</summary>
     public Uri TokenEndpoint => new(BaseUri, RequestPattern.TokenPath);
@@ -230,6 +234,12 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         {
             var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);
             options.Log?.Invoke($"{Describe(request)} -> {status} (recorded)");
+            return;
+        }
+
+        if (Authorization is not null && await Authorization.TryHandleAsync(context, request, BaseUri).ConfigureAwait(false))
+        {
+            options.Log?.Invoke($"{Describe(request)} -> {context.Response.StatusCode} (built-in authorization)");
             return;
         }
 

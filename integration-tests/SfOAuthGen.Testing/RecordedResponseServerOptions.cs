@@ -14,4 +14,10 @@ public sealed class RecordedResponseServerOptions
 
     /// <summary>Receives one line per request (secrets masked); <see langword="null"/> (the default) logs nothing.</summary>
     public Action<string>? Log { get; set; }
+
+    /// <summary>
+    /// Turns on the built-in OAuth behaviours (authorize with PKCE, the authorization-code, JWT bearer and refresh grants
+    /// for tokens the server issued, revoke, introspect); <see langword="null"/> (the default) serves the cassette only.
+    /// </summary>
+    public AuthorizationServerOptions? Authorization { get; set; }
 }

@@ -6,7 +6,7 @@ namespace SfOAuthGen.Runtime;
 /// Gets and caches access tokens for one Salesforce org. A valid cached token is returned without I/O; otherwise one
 /// caller runs the org's flow and every concurrent caller awaits the same result. Thread-safe.
 /// </summary>
-public sealed class SalesforceTokenClient : IDisposable
+public sealed partial class SalesforceTokenClient : IDisposable
 {
     private readonly object _gate = new();
     private readonly HttpClient? _http; // null when every request asks options.HttpClientSource
@@ -77,7 +77,9 @@ public sealed class SalesforceTokenClient : IDisposable
 
         _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
         var fixedClient = _http;
-        _endpoint = new TokenEndpoint(fixedClient is null ? options.HttpClientSource! : () => fixedClient, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        var httpSource = fixedClient is null ? options.HttpClientSource! : () => fixedClient;
+        _endpoint = new TokenEndpoint(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        _oauth = new RevocationAndIntrospection(httpSource, LoginUrl, settings, _time, options.RequestTimeout);
     }
 
     /// <summary>The org's settings.</summary>
@@ -264,7 +266,8 @@ public sealed class SalesforceTokenClient : IDisposable
     private async Task<(TokenState State, SalesforceFlow Flow)> RenewAsync(TokenState from, CancellationToken stopping)
     {
         var secrets = new OrgSecrets(Settings, _resolver);
-        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken)
+        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken
+            || (Settings.Flow == SalesforceFlow.WebServer && Settings.RefreshToken is not null))
         {
             // Only before any refresh has happened does the configured token count: once rotated, it is superseded.
             var refreshToken = from.RefreshToken
@@ -288,9 +291,7 @@ public sealed class SalesforceTokenClient : IDisposable
             return (Next(token, token.RefreshToken), SalesforceFlow.Password);
         }
 
-        throw new SalesforceConfigurationException(
-            Settings.Name, "flow",
-            $"Salesforce org '{Settings.Name}': the {OrgSecrets.Describe(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime; use password or refresh_token.");
+        return (await RunConfiguredFlowAsync(secrets, stopping).ConfigureAwait(false), Settings.Flow);
     }
 
     private TokenState Next(SalesforceToken token, string? refreshToken) =>

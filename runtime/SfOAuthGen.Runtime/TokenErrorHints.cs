@@ -20,9 +20,13 @@ internal static class TokenErrorHints
             case "invalid_grant" when text.Contains("expired access/refresh token", StringComparison.OrdinalIgnoreCase):
                 return "The refresh token was revoked, rotated (a newer one replaced it) or expired from disuse: log in again to get a new refresh token (web_server flow).";
             case "invalid_grant" when text.Contains("approved", StringComparison.OrdinalIgnoreCase):
-                return "The user has not approved this connected app: pre-authorize it for the user's profile or permission set (Admin approved users are pre-authorized), or log in once interactively.";
+                return "The user has not approved this connected app: in the connected app's OAuth policies set Permitted Users to 'Admin approved users are pre-authorized' and add the user's profile or permission set (Manage Profiles / Manage Permission Sets), or log in once interactively.";
             case "invalid_grant" when text.Contains("audience", StringComparison.OrdinalIgnoreCase):
-                return "The JWT 'aud' must be https://login.salesforce.com, https://test.salesforce.com for sandboxes, or the Experience Cloud site URL.";
+                return "The JWT 'aud' must be https://login.salesforce.com, https://test.salesforce.com for sandboxes, or the Experience Cloud site URL: it defaults to the origin of loginUrl; set 'audience' in sfauth.json to override it.";
+            case "invalid_grant" when flow == SalesforceFlow.WebServer:
+                return "The authorization code expired (codes last 15 minutes), was used already, or the code_verifier or redirect_uri differ from the authorize request: run the login again.";
+            case "invalid_grant" when flow == SalesforceFlow.JwtBearer:
+                return "Salesforce refused the assertion: check that the certificate uploaded to the connected app matches privateKey, that clientId is its consumer key, that username exists in this org, and that the machine's clock is right (exp is 3 minutes ahead).";
             case "invalid_grant":
                 return "Salesforce refused the grant: check the credentials or refresh token, the user's login IP ranges, and the connected app's OAuth policies.";
             case "invalid_client_id":
