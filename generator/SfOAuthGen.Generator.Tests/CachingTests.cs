@@ -24,6 +24,7 @@ public class CachingTests
     [
         TrackingNames.ManifestFiles, TrackingNames.RootNamespace, TrackingNames.ParsedManifests,
         TrackingNames.GenerationPlan, TrackingNames.OrgModels, TrackingNames.Diagnostics,
+        TrackingNames.RegistrationPlan, TrackingNames.Registrations,
     ];
 
     [Fact]
@@ -36,7 +37,7 @@ public class CachingTests
         var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Edited { int X => 42; }", GeneratorHarness.ParseOptions));
         var second = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        Assert.Equal(3, first.GeneratedSources.Length);
+        Assert.Equal(3, first.OrgSources().Length);
         foreach (var step in OurSteps)
         {
             var reasons = Reasons(second, step);
@@ -89,6 +90,44 @@ public class CachingTests
         var after = SourcesOf(second);
         Assert.Equal(["BetaOrg.g.cs"], before.Keys.Where(k => before[k] != after[k]));
         Assert.Contains("https://b2.example", after["BetaOrg.g.cs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Editing_one_orgs_other_fields_does_not_re_emit_the_registration_file()
+    {
+        var original = new InMemoryAdditionalText(GeneratorHarness.ManifestPath, ThreeOrgs);
+        var compilation = GeneratorHarness.CreateCompilation();
+        var driver = GeneratorHarness.CreateDriver([original]).RunGenerators(compilation);
+        var first = driver.GetRunResult().Results.Single();
+
+        var edited = new InMemoryAdditionalText(GeneratorHarness.ManifestPath, ThreeOrgs.Replace("env:B_RT", "env:B_RT_2", StringComparison.Ordinal).Replace("https://c.example", "https://c2.example", StringComparison.Ordinal));
+        var second = driver.ReplaceAdditionalText(original, edited).RunGenerators(compilation).GetRunResult().Results.Single();
+
+        // The plan changed, the list of class names did not: the registration step compares equal and nothing is re-emitted.
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(second, TrackingNames.GenerationPlan)));
+        Assert.Equal(IncrementalStepRunReason.Unchanged, Assert.Single(Reasons(second, TrackingNames.RegistrationPlan)));
+        Assert.All(Reasons(second, TrackingNames.Registrations), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.Equal(0, ReEmitted(second, TrackingNames.Registrations));
+        Assert.Equal(2, ReEmitted(second));
+
+        var registrations = "Contoso.Salesforce." + GeneratorHarness.RegistrationsHintSuffix;
+        Assert.Equal(SourcesOf(first)[registrations], SourcesOf(second)[registrations]);
+    }
+
+    [Fact]
+    public void Adding_an_org_re_emits_the_registration_file_with_it()
+    {
+        var original = new InMemoryAdditionalText(GeneratorHarness.ManifestPath, ThreeOrgs);
+        var compilation = GeneratorHarness.CreateCompilation();
+        var driver = GeneratorHarness.CreateDriver([original]).RunGenerators(compilation);
+
+        var delta = "\"Delta\": { \"loginUrl\": \"https://d.example\", \"flow\": \"refresh_token\", \"clientId\": \"env:D_ID\", \"refreshToken\": \"env:D_RT\" },\n    \"Gamma\"";
+        var edited = new InMemoryAdditionalText(GeneratorHarness.ManifestPath, ThreeOrgs.Replace("\"Gamma\"", delta, StringComparison.Ordinal));
+        var second = driver.ReplaceAdditionalText(original, edited).RunGenerators(compilation).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Reasons(second, TrackingNames.RegistrationPlan)));
+        Assert.Equal(1, ReEmitted(second, TrackingNames.Registrations));
+        Assert.Contains("global::Contoso.Salesforce.DeltaOrg.Settings", SourcesOf(second)["Contoso.Salesforce." + GeneratorHarness.RegistrationsHintSuffix], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,10 +204,10 @@ public class CachingTests
     private static IncrementalStepRunReason[] Reasons(GeneratorRunResult result, string step) =>
         result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToArray();
 
-    /// <summary>Source outputs that ran again (new or modified input), counted over the org-emitting output.</summary>
-    private static int ReEmitted(GeneratorRunResult result) =>
+    /// <summary>Source outputs that ran again (new or modified input), counted over the output fed by <paramref name="step"/>.</summary>
+    private static int ReEmitted(GeneratorRunResult result, string step = TrackingNames.OrgModels) =>
         result.TrackedOutputSteps.SelectMany(s => s.Value)
-            .Where(s => s.Inputs.Any(i => i.Source.Name == TrackingNames.OrgModels))
+            .Where(s => s.Inputs.Any(i => i.Source.Name == step))
             .SelectMany(s => s.Outputs)
             .Count(o => o.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified);
 

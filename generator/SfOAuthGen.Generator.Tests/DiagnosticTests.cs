@@ -216,7 +216,7 @@ public class DiagnosticTests
             """;
 
         var result = AssertSingle(manifest, "SFAUTH109", "Org 'DevHub' would generate class 'DevHubOrg', which org 'dev-hub' already generates", 4, 5);
-        Assert.Contains("Name = \"dev-hub\"", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Name = \"dev-hub\"", Assert.Single(result.OrgSources()).SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public class DiagnosticTests
         Assert.Equal("SFAUTH109", diagnostic.Id);
         Assert.Equal("/b/sfauth.json", diagnostic.Location.GetLineSpan().Path);
         Assert.Equal(new LinePosition(0, 9), diagnostic.Location.GetLineSpan().StartLinePosition);
-        Assert.Single(result.GeneratedSources);
+        Assert.Single(result.OrgSources());
     }
 
     [Fact]
@@ -265,7 +265,7 @@ public class DiagnosticTests
         var result = GeneratorHarness.Run($$$"""{"orgs":{"A":{"loginUrl":"{{{url}}}","flow":"refresh_token","clientId":"env:ID","refreshToken":"env:RT"} } }""");
 
         Assert.Equal(allowed, result.Diagnostics.IsEmpty);
-        Assert.Equal(allowed ? 1 : 0, result.GeneratedSources.Length);
+        Assert.Equal(allowed ? 1 : 0, result.OrgSources().Length);
         Assert.All(result.Diagnostics, d => Assert.Equal("SFAUTH110", d.Id));
     }
 
@@ -334,7 +334,7 @@ public class DiagnosticTests
 
         var result = GeneratorHarness.Run(manifest);
 
-        Assert.Equal(["AlsoGoodOrg.g.cs", "GoodOrg.g.cs"], result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
+        Assert.Equal(["AlsoGoodOrg.g.cs", "GoodOrg.g.cs"], result.OrgSources().Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Equal(["SFAUTH107", "SFAUTH107"], result.Diagnostics.Select(d => d.Id));
         Assert.Equal(["Org 'Broken' uses the password flow, which needs 'username'", "Org 'Broken' uses the password flow, which needs 'password'"], result.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
     }

@@ -19,9 +19,12 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
-        // The running runtime's assemblies: no reference-assembly download at test time.
+        // The running runtime's assemblies: no reference-assembly download at test time. Microsoft.Extensions.* come with
+        // the runtime (the generated DI extensions use IServiceCollection), as they do for a consumer.
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(p).StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
+                || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Append(typeof(SalesforceTokenClient).Assembly.Location);
         return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
@@ -71,6 +74,12 @@ internal static class GeneratorHarness
             .RunGeneratorsAndUpdateCompilation(CreateCompilation(sources), out var output, out var diagnostics);
         return (output, diagnostics);
     }
+
+    /// <summary>The org classes only: without the DI registration file (one per namespace) that accompanies them.</summary>
+    public static ImmutableArray<GeneratedSourceResult> OrgSources(this GeneratorRunResult result) =>
+        [.. result.GeneratedSources.Where(s => !s.HintName.EndsWith(RegistrationsHintSuffix, StringComparison.Ordinal))];
+
+    public const string RegistrationsHintSuffix = "SalesforceOrgsServiceCollectionExtensions.g.cs";
 
     public static string ReadManifest(string name) => File.ReadAllText(Path.Combine(ProjectDirectory, "Manifests", name + ".json"));
 

@@ -114,7 +114,7 @@ public class MalformedManifestTests
         var result = GeneratorHarness.Run("\uFEFF" + GeneratorHarness.ReadManifest("one-org"));
 
         Assert.Empty(result.Diagnostics);
-        Assert.Single(result.GeneratedSources);
+        Assert.Single(result.OrgSources());
     }
 
     private static string Mutate(string text, Random random)

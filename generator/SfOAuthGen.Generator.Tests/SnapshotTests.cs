@@ -93,7 +93,11 @@ public class SnapshotTests
                     using SalesforceTokenClient own = SandboxOrg.CreateClient();
                     using SalesforceTokenClient other = SandboxOrg.CreateClient(new SalesforceTokenClientOptions());
                     SalesforceTokenClient shared = SandboxOrg.Client;
-                    return settings.Name + token.AccessToken + own.Settings.Name + shared.Settings.Name + other.Settings.Name;
+                    var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+                    services.AddSalesforceOrgs().AddSalesforceOrgs();
+                    SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgBuilder builder = services.AddSandboxOrg();
+                    services.AddSandboxOrg(o => o.FailureBackoff = System.TimeSpan.Zero);
+                    return settings.Name + token.AccessToken + own.Settings.Name + shared.Settings.Name + other.Settings.Name + builder.Name;
                 }
             }
             """;
@@ -122,10 +126,36 @@ public class SnapshotTests
     [Fact]
     public void References_are_emitted_as_written()
     {
-        var source = GeneratorHarness.Run(GeneratorHarness.ReadManifest("one-org")).GeneratedSources.Single().SourceText.ToString();
+        var source = GeneratorHarness.Run(GeneratorHarness.ReadManifest("one-org")).OrgSources().Single().SourceText.ToString();
 
         Assert.Contains("global::SfOAuthGen.Runtime.SecretReference.Parse(\"env:SF_SANDBOX_PASSWORD\")", source, StringComparison.Ordinal);
         Assert.Contains("namespace Contoso.Salesforce;", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_namespace_gets_one_registration_file_naming_its_orgs()
+    {
+        var withNamespace = GeneratorHarness.ReadManifest("one-org");
+        var withoutNamespace = GeneratorHarness.ReadManifest("several-orgs");
+        var driver = GeneratorHarness.CreateDriver([new InMemoryAdditionalText("/a/sfauth.json", withNamespace), new InMemoryAdditionalText("/b/sfauth.json", withoutNamespace.Replace("\"Sandbox\"", "\"Uat\"", StringComparison.Ordinal))], rootNamespace: null);
+        var result = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.CreateCompilation(), out var output, out var diagnostics).GetRunResult().Results.Single();
+
+        Assert.Empty(diagnostics);
+        var registrations = result.GeneratedSources.Where(s => s.HintName.EndsWith(GeneratorHarness.RegistrationsHintSuffix, StringComparison.Ordinal))
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Equal(["Contoso.Salesforce." + GeneratorHarness.RegistrationsHintSuffix, GeneratorHarness.RegistrationsHintSuffix], registrations.Keys.Order(StringComparer.Ordinal));
+        var named = registrations["Contoso.Salesforce." + GeneratorHarness.RegistrationsHintSuffix];
+        Assert.Contains("AddSalesforceOrg(services, global::Contoso.Salesforce.SandboxOrg.Settings);", named, StringComparison.Ordinal);
+        Assert.DoesNotContain("ProductionOrg", named, StringComparison.Ordinal);
+        var global = registrations[GeneratorHarness.RegistrationsHintSuffix];
+        Assert.DoesNotContain("namespace ", global, StringComparison.Ordinal);
+        foreach (var org in new[] { "ProductionOrg", "UatOrg", "IntegrationOrg" })
+        {
+            Assert.Contains($"AddSalesforceOrg(services, global::{org}.Settings);", global, StringComparison.Ordinal);
+        }
+
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
+        Assert.True(problems.Length == 0, string.Join("\n", problems.Select(p => p.ToString())));
     }
 
     [Fact]

@@ -51,7 +51,15 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
             .Select(static (p, _) => p.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
+        // Only namespaces and class names reach this step, so an edit to an org's other fields leaves it Unchanged.
+        var registrations = plan
+            .Select(static (p, _) => PlanRegistrations(p.Orgs))
+            .WithTrackingName(TrackingNames.RegistrationPlan)
+            .SelectMany(static (list, _) => list)
+            .WithTrackingName(TrackingNames.Registrations);
+
         context.RegisterSourceOutput(orgs, static (spc, org) => Emit(spc, org));
+        context.RegisterSourceOutput(registrations, static (spc, registration) => Emit(spc, registration));
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
             foreach (var diagnostic in list)
@@ -121,6 +129,29 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
         }
 
         return new GenerationPlan(orgs.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>One registration file per namespace (a manifest's, or the project's root namespace), classes in plan order.</summary>
+    internal static EquatableArray<RegistrationModel> PlanRegistrations(EquatableArray<OrgModel> orgs) =>
+        orgs.GroupBy(org => org.Namespace ?? string.Empty, StringComparer.Ordinal)
+            .OrderBy(group => group.Key, StringComparer.Ordinal)
+            .Select(group => new RegistrationModel(group.Key.Length == 0 ? null : group.Key, group.Select(org => org.ClassName).ToEquatableArray()))
+            .ToEquatableArray();
+
+    private static void Emit(SourceProductionContext context, RegistrationModel registration)
+    {
+        string source;
+        try
+        {
+            source = OrgEmitter.RenderRegistrations(registration);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, exception.GetType().Name + ": " + exception.Message));
+            return;
+        }
+
+        context.AddSource(OrgEmitter.RegistrationsHintName(registration), source);
     }
 
     private static void Emit(SourceProductionContext context, OrgModel org)

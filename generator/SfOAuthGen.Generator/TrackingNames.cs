@@ -9,4 +9,6 @@ internal static class TrackingNames
     public const string GenerationPlan = nameof(GenerationPlan);
     public const string OrgModels = nameof(OrgModels);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string RegistrationPlan = nameof(RegistrationPlan);
+    public const string Registrations = nameof(Registrations);
 }

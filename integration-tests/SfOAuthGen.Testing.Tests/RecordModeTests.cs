@@ -64,6 +64,29 @@ public class RecordModeTests
         return statuses;
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Proxied_signature_is_re_signed_for_the_rewritten_id_only_when_it_was_valid(bool validUpstreamSignature)
+    {
+        const string id = "https://login.salesforce.com/id/00DUPSTREAM00001/005UPSTREAM00001";
+        const string issuedAt = "1735689600000";
+        static string Sign(string message) => Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(ClientSecret), Encoding.UTF8.GetBytes(message)));
+        var upstreamSignature = validUpstreamSignature ? "{{signature}}" : Signature1; // the upstream signs the id it serves
+        var token = new JsonObject { ["access_token"] = AccessToken1, ["id"] = id, ["issued_at"] = issuedAt, ["signature"] = upstreamSignature, ["instance_url"] = "https://upstream-org.my.salesforce.com" };
+        await using var upstream = await RecordedResponseServer.StartAsync(TestSupport.Single(RequestPattern.Post().WithForm("client_secret", ClientSecret), ResponseTemplate.FromJson(200, token)));
+        await using var recorder = await RecordedResponseServer.StartRecordingAsync(upstream.BaseUri);
+        using var client = TestSupport.Client(recorder);
+        using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath) { Content = TestSupport.Form(("grant_type", "password")) };
+        login.Headers.Authorization = TestSupport.Basic(ClientId, ClientSecret);
+
+        var json = await TestSupport.JsonAsync(await client.SendAsync(login));
+
+        var servedId = json.GetProperty("id").GetString()!;
+        Assert.StartsWith(recorder.BaseUri.GetLeftPart(UriPartial.Authority) + "/id/", servedId, StringComparison.Ordinal);
+        Assert.Equal(validUpstreamSignature ? Sign(servedId + issuedAt) : Signature1, json.GetProperty("signature").GetString());
+    }
+
     [Fact]
     public async Task Recording_redacts_every_secret_in_every_encoding_and_the_recording_replays()
     {

@@ -79,7 +79,7 @@ internal sealed class Recorder : IDisposable
             }
 
             // The client's next calls (to instance_url) must come back through the recorder to be recorded too.
-            var answer = json is null ? body : CassetteJson.SerializeBody(CompiledInteraction.Rewrite(json, serverBase));
+            var answer = json is null ? body : CassetteJson.SerializeBody(Resign(json, CompiledInteraction.Rewrite(json, serverBase), request.Form.GetValueOrDefault("client_secret")));
             context.Response.StatusCode = (int)upstreamResponse.StatusCode;
             if (responseType is not null)
             {
@@ -90,6 +90,30 @@ internal sealed class Recorder : IDisposable
             await context.Response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
             return (int)upstreamResponse.StatusCode;
         }
+    }
+
+    /// <summary>
+    /// Salesforce signs <c>id</c> + <c>issued_at</c> with the client secret, so rewriting <c>id</c> to the recorder breaks
+    /// a client that verifies signatures. When the upstream's signature was valid for the request's client secret, the
+    /// rewritten response gets the signature of what it now says; an invalid one is passed on unchanged.
+    /// </summary>
+    private static JsonNode Resign(JsonNode original, JsonNode rewritten, string? clientSecret)
+    {
+        if (clientSecret is null || ReferenceEquals(original, rewritten) || original is not JsonObject before || rewritten is not JsonObject after
+            || Text(before, "signature") is not { } signature || Text(before, "issued_at") is not { } issuedAt
+            || Text(before, "id") is not { } id || Text(after, "id") is not { } newId
+            || signature != Sign(clientSecret, id + issuedAt))
+        {
+            return rewritten;
+        }
+
+        after["signature"] = Sign(clientSecret, newId + issuedAt);
+        return after;
+
+        static string? Text(JsonObject obj, string name) => obj[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+        static string Sign(string key, string message) =>
+            Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(message)));
     }
 
     private static JsonNode? TryParseJson(byte[] body, string? contentType)

@@ -20,6 +20,10 @@ internal static class OrgEmitter
 
     // Parsed once per load of the generator; Template is safe to render from several threads.
     private static readonly Lazy<Template> OrgTemplate = new(() => LoadTemplate("Org.sbntxt"));
+    private static readonly Lazy<Template> RegistrationsTemplate = new(() => LoadTemplate("Registrations.sbntxt"));
+
+    /// <summary>The class that registers every org of a namespace with a service collection.</summary>
+    public const string RegistrationsClassName = "SalesforceOrgsServiceCollectionExtensions";
 
     private static readonly string Version =
         typeof(OrgEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -37,6 +41,36 @@ internal static class OrgEmitter
             ["assignments"] = Assignments(org),
         };
 
+        return RenderTemplate(OrgTemplate.Value, model);
+    }
+
+    /// <summary>Renders the <c>AddSalesforceOrgs</c> extension for the orgs of one namespace.</summary>
+    public static string RenderRegistrations(RegistrationModel registration)
+    {
+        var prefix = registration.Namespace is null ? "global::" : "global::" + registration.Namespace + ".";
+        var classes = new ScriptArray();
+        foreach (var className in registration.ClassNames)
+        {
+            classes.Add(new ScriptObject { ["name"] = className, ["qualified"] = prefix + className });
+        }
+
+        var model = new ScriptObject
+        {
+            ["namespace"] = registration.Namespace ?? string.Empty,
+            ["class_name"] = RegistrationsClassName,
+            ["version_literal"] = Literal(Version),
+            ["classes"] = classes,
+        };
+
+        return RenderTemplate(RegistrationsTemplate.Value, model);
+    }
+
+    /// <summary>Unique per namespace, and never equal to an org's hint name (class names hold no '.').</summary>
+    public static string RegistrationsHintName(RegistrationModel registration) =>
+        (registration.Namespace is null ? string.Empty : registration.Namespace + ".") + RegistrationsClassName + ".g.cs";
+
+    private static string RenderTemplate(Template template, ScriptObject model)
+    {
         var context = new TemplateContext
         {
             StrictVariables = true,
@@ -45,7 +79,7 @@ internal static class OrgEmitter
         };
         context.PushCulture(CultureInfo.InvariantCulture);
         context.PushGlobal(model);
-        var text = OrgTemplate.Value.Render(context);
+        var text = template.Render(context);
         return text.Replace("\r\n", "\n");
     }
 

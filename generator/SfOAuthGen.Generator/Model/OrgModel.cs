@@ -52,3 +52,9 @@ internal sealed record ManifestResult(string FilePath, EquatableArray<OrgEntry> 
 
 /// <summary>The reconciled output of every manifest in the project: unique classes, and all diagnostics.</summary>
 internal sealed record GenerationPlan(EquatableArray<OrgModel> Orgs, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// What the DI registration file of one namespace needs: the class names only, so editing an org's other fields leaves
+/// it equal and the file is not re-emitted.
+/// </summary>
+internal sealed record RegistrationModel(string? Namespace, EquatableArray<string> ClassNames);

@@ -93,3 +93,20 @@ public static partial class ClientCredentialsOrg
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient CreateClient(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions? options = null) =>
         new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings, options);
 }
+
+/// <summary>Registers the Salesforce org <c>ClientCredentials</c> (client_credentials flow at https://contoso.my.salesforce.com) with a service collection.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("SfOAuthGen", "0.1.0.0")]
+public static partial class ClientCredentialsOrgServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers org <c>ClientCredentials</c> from <see cref="ClientCredentialsOrg.Settings"/>: its token client (keyed by the org's name), the API client
+    /// with <see cref="global::SfOAuthGen.Runtime.SalesforceAuthHandler"/>, and <see cref="global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgs"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Runs after the configuration section <c>Salesforce:Orgs:ClientCredentials</c> is applied; optional.</param>
+    /// <returns>A builder for the org's HTTP clients.</returns>
+    public static global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgBuilder AddClientCredentialsOrg(
+        this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+        global::System.Action<global::SfOAuthGen.Runtime.DependencyInjection.SalesforceOrgOptions>? configure = null) =>
+        global::SfOAuthGen.Runtime.DependencyInjection.SalesforceServiceCollectionExtensions.AddSalesforceOrg(services, ClientCredentialsOrg.Settings, configure);
+}

@@ -95,3 +95,20 @@ public static partial class JwtOrg
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient CreateClient(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions? options = null) =>
         new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings, options);
 }
+
+/// <summary>Registers the Salesforce org <c>Jwt</c> (jwt_bearer flow at https://login.salesforce.com) with a service collection.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("SfOAuthGen", "0.1.0.0")]
+public static partial class JwtOrgServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers org <c>Jwt</c> from <see cref="JwtOrg.Settings"/>: its token client (keyed by the org's name), the API client
+    /// with <see cref="global::SfOAuthGen.Runtime.SalesforceAuthHandler"/>, and <see cref="global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgs"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Runs after the configuration section <c>Salesforce:Orgs:Jwt</c> is applied; optional.</param>
+    /// <returns>A builder for the org's HTTP clients.</returns>
+    public static global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgBuilder AddJwtOrg(
+        this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+        global::System.Action<global::SfOAuthGen.Runtime.DependencyInjection.SalesforceOrgOptions>? configure = null) =>
+        global::SfOAuthGen.Runtime.DependencyInjection.SalesforceServiceCollectionExtensions.AddSalesforceOrg(services, JwtOrg.Settings, configure);
+}

@@ -94,3 +94,20 @@ public static partial class WebServerOrg
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient CreateClient(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions? options = null) =>
         new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings, options);
 }
+
+/// <summary>Registers the Salesforce org <c>WebServer</c> (web_server flow at http://localhost:8443) with a service collection.</summary>
+[global::System.CodeDom.Compiler.GeneratedCode("SfOAuthGen", "0.1.0.0")]
+public static partial class WebServerOrgServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers org <c>WebServer</c> from <see cref="WebServerOrg.Settings"/>: its token client (keyed by the org's name), the API client
+    /// with <see cref="global::SfOAuthGen.Runtime.SalesforceAuthHandler"/>, and <see cref="global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgs"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Runs after the configuration section <c>Salesforce:Orgs:WebServer</c> is applied; optional.</param>
+    /// <returns>A builder for the org's HTTP clients.</returns>
+    public static global::SfOAuthGen.Runtime.DependencyInjection.ISalesforceOrgBuilder AddWebServerOrg(
+        this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
+        global::System.Action<global::SfOAuthGen.Runtime.DependencyInjection.SalesforceOrgOptions>? configure = null) =>
+        global::SfOAuthGen.Runtime.DependencyInjection.SalesforceServiceCollectionExtensions.AddSalesforceOrg(services, WebServerOrg.Settings, configure);
+}
