@@ -27,6 +27,9 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
     /// <summary>How many fields deep a value is followed (a field initialised from a field…); cycles stop here too.</summary>
     private const int MaxDepth = 8;
 
+    /// <summary>How many operations one value may take to evaluate; bounds time and stack on huge concatenations.</summary>
+    private const int MaxOperations = 512;
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.CodeSecret);
 
@@ -106,7 +109,8 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
 
         private void Check(OperationAnalysisContext context, IOperation value, string target)
         {
-            var text = Evaluate(value, 0, context.CancellationToken);
+            var budget = MaxOperations;
+            var text = Evaluate(value, 0, ref budget, context.CancellationToken);
             if (text is not null && !SecretShapes.IsNotSecret(text))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CodeSecret, value.Syntax.GetLocation(), target));
@@ -114,9 +118,9 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>The string a hardcoded value amounts to (a branch or fallback counts as the value), or null when any part of it comes from elsewhere.</summary>
-        private string? Evaluate(IOperation? operation, int depth, System.Threading.CancellationToken cancellationToken)
+        private string? Evaluate(IOperation? operation, int depth, ref int budget, System.Threading.CancellationToken cancellationToken)
         {
-            if (operation is null || depth > MaxDepth)
+            if (operation is null || depth > MaxDepth || --budget < 0)
             {
                 return null;
             }
@@ -134,26 +138,29 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
             switch (operation)
             {
                 case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field }:
-                    return EvaluateInitializer(field, operation, depth, cancellationToken);
+                    return EvaluateInitializer(field, operation, depth, ref budget, cancellationToken);
 
                 case IPropertyReferenceOperation { Property: { IsStatic: true, SetMethod: null, Parameters.Length: 0 } property }:
-                    return EvaluateInitializer(property, operation, depth, cancellationToken);
+                    return EvaluateInitializer(property, operation, depth, ref budget, cancellationToken);
 
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary when binary.Type?.SpecialType == SpecialType.System_String:
-                    var left = Evaluate(binary.LeftOperand, depth + 1, cancellationToken);
-                    var right = left is null ? null : Evaluate(binary.RightOperand, depth + 1, cancellationToken);
+                    var left = Evaluate(binary.LeftOperand, depth, ref budget, cancellationToken);
+                    var right = left is null ? null : Evaluate(binary.RightOperand, depth, ref budget, cancellationToken);
                     return right is null ? null : left + right;
 
                 case IInterpolatedStringOperation interpolated:
                     var builder = new StringBuilder();
                     foreach (var part in interpolated.Parts)
                     {
-                        var piece = part switch
+                        string? piece = null;
+                        if (part is IInterpolatedStringTextOperation textPart)
                         {
-                            IInterpolatedStringTextOperation textPart => Evaluate(textPart.Text, depth + 1, cancellationToken),
-                            IInterpolationOperation { Alignment: null, FormatString: null } hole => Evaluate(hole.Expression, depth + 1, cancellationToken),
-                            _ => null,
-                        };
+                            piece = Evaluate(textPart.Text, depth, ref budget, cancellationToken);
+                        }
+                        else if (part is IInterpolationOperation { Alignment: null, FormatString: null } hole)
+                        {
+                            piece = Evaluate(hole.Expression, depth, ref budget, cancellationToken);
+                        }
 
                         if (piece is null)
                         {
@@ -167,13 +174,13 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
 
                 case ICoalesceOperation coalesce:
                     // "env ?? \"hunter2\"" still commits hunter2 to the repository.
-                    return Evaluate(coalesce.WhenNull, depth + 1, cancellationToken);
+                    return Evaluate(coalesce.WhenNull, depth, ref budget, cancellationToken);
 
                 case IConditionalOperation conditional:
-                    return Evaluate(conditional.WhenTrue, depth + 1, cancellationToken) ?? Evaluate(conditional.WhenFalse, depth + 1, cancellationToken);
+                    return Evaluate(conditional.WhenTrue, depth, ref budget, cancellationToken) ?? Evaluate(conditional.WhenFalse, depth, ref budget, cancellationToken);
 
                 case IInvocationOperation invocation when IsSecretReferenceFactory(invocation.TargetMethod) && invocation.Arguments.Length == 1:
-                    return Evaluate(invocation.Arguments[0].Value, depth + 1, cancellationToken);
+                    return Evaluate(invocation.Arguments[0].Value, depth, ref budget, cancellationToken);
 
                 default:
                     return null;
@@ -184,7 +191,7 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
         /// Follows a static field or property to its initializer: through the semantic model when it is declared in the tree
         /// being analysed, otherwise by syntax alone (literals and their concatenations), which never needs another model.
         /// </summary>
-        private string? EvaluateInitializer(ISymbol member, IOperation use, int depth, System.Threading.CancellationToken cancellationToken)
+        private string? EvaluateInitializer(ISymbol member, IOperation use, int depth, ref int budget, System.Threading.CancellationToken cancellationToken)
         {
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
@@ -202,23 +209,36 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
 
                 if (use.SemanticModel is { } model && initializer.SyntaxTree == model.SyntaxTree)
                 {
-                    return Evaluate(model.GetOperation(initializer, cancellationToken), depth + 1, cancellationToken);
+                    return Evaluate(model.GetOperation(initializer, cancellationToken), depth + 1, ref budget, cancellationToken);
                 }
 
-                return EvaluateSyntax(initializer);
+                return EvaluateSyntax(initializer, ref budget);
             }
 
             return null;
         }
 
-        private static string? EvaluateSyntax(ExpressionSyntax expression) => expression switch
+        private static string? EvaluateSyntax(ExpressionSyntax expression, ref int budget)
         {
-            LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression) => literal.Token.ValueText,
-            ParenthesizedExpressionSyntax parenthesized => EvaluateSyntax(parenthesized.Expression),
-            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) =>
-                EvaluateSyntax(binary.Left) is { } left && EvaluateSyntax(binary.Right) is { } right ? left + right : null,
-            _ => null,
-        };
+            if (--budget < 0)
+            {
+                return null;
+            }
+
+            switch (expression)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression):
+                    return literal.Token.ValueText;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return EvaluateSyntax(parenthesized.Expression, ref budget);
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
+                    var left = EvaluateSyntax(binary.Left, ref budget);
+                    var right = left is null ? null : EvaluateSyntax(binary.Right, ref budget);
+                    return right is null ? null : left + right;
+                default:
+                    return null;
+            }
+        }
 
         private bool IsSecretReferenceFactory(IMethodSymbol method) =>
             _secretReference is not null

@@ -206,8 +206,7 @@ internal static class SecretShapes
     private static bool Enclosed(string value, string open, string close) =>
         value.Length > open.Length + close.Length
         && value.StartsWith(open, StringComparison.Ordinal)
-        && value.EndsWith(close, StringComparison.Ordinal)
-        && value.IndexOf(open, open.Length, StringComparison.Ordinal) < 0;
+        && value.EndsWith(close, StringComparison.Ordinal);
 
     /// <summary>SCREAMING_SNAKE with at least one underscore: a variable's name written where its value belongs.</summary>
     private static bool IsEnvironmentName(string value)
