@@ -22,21 +22,26 @@ public sealed record SalesforceOrgSettings
     public SecretReference? ClientId { get; init; }
 
     /// <summary>The connected app's consumer secret; optional for public apps on the refresh and web-server flows.</summary>
+    [SalesforceSecret]
     public SecretReference? ClientSecret { get; init; }
 
     /// <summary>The Salesforce username (password and JWT bearer flows).</summary>
     public SecretReference? Username { get; init; }
 
     /// <summary>The user's password (password flow). The security token is appended when sent.</summary>
+    [SalesforceSecret]
     public SecretReference? Password { get; init; }
 
     /// <summary>The user's security token, appended to the password; omit when the org trusts the caller's IP range.</summary>
+    [SalesforceSecret]
     public SecretReference? SecurityToken { get; init; }
 
     /// <summary>A refresh token (refresh-token flow, or one obtained by the web-server flow).</summary>
+    [SalesforceSecret]
     public SecretReference? RefreshToken { get; init; }
 
     /// <summary>The PEM private key that signs JWT bearer assertions.</summary>
+    [SalesforceSecret]
     public SecretReference? PrivateKey { get; init; }
 
     /// <summary>The JWT <c>aud</c> claim; defaults to the login host.</summary>

@@ -7,7 +7,7 @@ namespace SfOAuthGen.Runtime;
 public sealed class SalesforceToken
 {
     /// <summary>Creates a token; normally the token client does this from Salesforce's response.</summary>
-    public SalesforceToken(string accessToken, Uri instanceUrl, DateTimeOffset expiresAt)
+    public SalesforceToken([SalesforceSecret] string accessToken, Uri instanceUrl, DateTimeOffset expiresAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessToken);
         ArgumentNullException.ThrowIfNull(instanceUrl);
@@ -38,6 +38,7 @@ public sealed class SalesforceToken
     public string? Scope { get; init; }
 
     /// <summary>A refresh token, when the flow issued one (or rotation replaced it). A credential: do not log it.</summary>
+    [SalesforceSecret]
     public string? RefreshToken { get; init; }
 
     /// <summary>Base64 HMAC-SHA256 of <c>id</c> + <c>issued_at</c> keyed with the client secret.</summary>

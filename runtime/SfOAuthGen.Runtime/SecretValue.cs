@@ -10,7 +10,7 @@ public sealed class SecretValue
     private readonly string _value;
 
     /// <summary>Wraps <paramref name="value"/>.</summary>
-    public SecretValue(string value)
+    public SecretValue([SalesforceSecret] string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         _value = value;

@@ -3,12 +3,55 @@ using Microsoft.CodeAnalysis;
 namespace SfOAuthGen.Generator.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the generator reports about <c>sfauth.json</c>. Ids are stable; each help link points at
-/// <c>docs/diagnostics/&lt;id&gt;.md</c>. Ids SFAUTH100–SFAUTH199 belong to the generator; analyzers use SFAUTH2xx.
+/// Every diagnostic SfOAuthGen reports. Ids are stable; each help link points at <c>docs/diagnostics/&lt;id&gt;.md</c>.
+/// SFAUTH001–SFAUTH099 belong to the analyzers (warnings: secrets and flows); SFAUTH100–SFAUTH199 to the generator
+/// (errors in <c>sfauth.json</c>).
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "SfOAuthGen.Manifest";
+    private const string SecurityCategory = "SfOAuthGen.Security";
+    private const string FlowsCategory = "SfOAuthGen.Flows";
+
+    /// <summary>SFAUTH001: "'{0}' of org '{1}' is a hardcoded secret: use a reference such as \"env:{2}\"".</summary>
+    public static readonly DiagnosticDescriptor ManifestSecret = Create(
+        "SFAUTH001",
+        "A secret is written into sfauth.json",
+        "'{0}' of org '{1}' is a hardcoded secret: use a reference such as \"env:{2}\"",
+        SecurityCategory,
+        DiagnosticSeverity.Warning);
+
+    /// <summary>SFAUTH002: "A hardcoded secret reaches {0}: read it from configuration, the environment or a file".</summary>
+    public static readonly DiagnosticDescriptor CodeSecret = Create(
+        "SFAUTH002",
+        "A hardcoded secret reaches a member that takes a secret",
+        "A hardcoded secret reaches {0}: read it from configuration, the environment or a file",
+        SecurityCategory,
+        DiagnosticSeverity.Warning);
+
+    /// <summary>SFAUTH003: "This string is shaped like a Salesforce {0}: keep credentials out of source code".</summary>
+    public static readonly DiagnosticDescriptor TokenShapedLiteral = Create(
+        "SFAUTH003",
+        "A string literal is shaped like a Salesforce credential",
+        "This string is shaped like a Salesforce {0}: keep credentials out of source code and read them from configuration, the environment or a file",
+        SecurityCategory,
+        DiagnosticSeverity.Warning);
+
+    /// <summary>SFAUTH004: "Org '{0}' uses the username-password flow, which Salesforce retires on 2027-02-20: move it to jwt_bearer, client_credentials or web_server".</summary>
+    public static readonly DiagnosticDescriptor RetiringPasswordFlow = Create(
+        "SFAUTH004",
+        "The username-password flow is being retired",
+        "Org '{0}' uses the username-password flow, which Salesforce retires on 2027-02-20: move it to jwt_bearer, client_credentials or web_server",
+        FlowsCategory,
+        DiagnosticSeverity.Warning);
+
+    /// <summary>SFAUTH005: "Org '{0}' uses client_credentials on {1}, which serves that flow only on My Domain hosts: set loginUrl to https://&lt;MyDomain&gt;.my.salesforce.com".</summary>
+    public static readonly DiagnosticDescriptor ClientCredentialsOnGenericHost = Create(
+        "SFAUTH005",
+        "client_credentials needs a My Domain login host",
+        "Org '{0}' uses client_credentials on {1}, which Salesforce serves only on My Domain hosts: set loginUrl to https://<MyDomain>.my.salesforce.com",
+        FlowsCategory,
+        DiagnosticSeverity.Warning);
     private const string HelpLinkBase = "https://github.com/sfoauthgen/sfoauthgen/blob/main/docs/diagnostics/";
 
     /// <summary>SFAUTH100: "The sfauth.json generator failed unexpectedly ({0}); please report it".</summary>
@@ -96,5 +139,8 @@ internal static class DiagnosticDescriptors
         "'{0}' is not a valid C# namespace{1}");
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat) =>
-        new(id, title, messageFormat, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+        Create(id, title, messageFormat, Category, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string category, DiagnosticSeverity severity) =>
+        new(id, title, messageFormat, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }
