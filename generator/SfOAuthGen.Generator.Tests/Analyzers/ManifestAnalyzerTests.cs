@@ -191,7 +191,8 @@ public class ManifestAnalyzerTests
         var manifest = GeneratorHarness.ReadManifest("literal-secrets");
         var (output, generatorDiagnostics) = GeneratorHarness.RunAndCompile(manifest);
         Assert.Empty(generatorDiagnostics);
-        Assert.Single(output.SyntaxTrees); // no source of our own: the one tree is the generated HardcodedOrg.g.cs
+        // No source of our own: the trees are the generated HardcodedOrg.g.cs and the DI registration file.
+        Assert.Equal(2, output.SyntaxTrees.Count());
 
         var found = await AnalyzeAsync(CreateCompilationFrom(output), [new InMemoryAdditionalText(Path, manifest)]);
 
