@@ -11,13 +11,7 @@ internal sealed class DemoSecrets : ISecretResolver
     private readonly string nonce = Guid.NewGuid().ToString("N")[..12];
 
     public ValueTask<SecretValue?> ResolveAsync(SecretReference reference, CancellationToken cancellationToken) =>
-        new(reference.Name switch
-        {
-            "SF_DEMO_CLIENT_ID" => new SecretValue("worker-sample-client"),
-            "SF_DEMO_CLIENT_SECRET" => new SecretValue("demo-client-secret-" + nonce),
-            "SF_DEMO_USERNAME" => new SecretValue("worker@example.com"),
-            "SF_DEMO_PASSWORD" => new SecretValue("demo-password-" + nonce),
-            "SF_DEMO_SECURITY_TOKEN" => new SecretValue("demo-token-" + nonce),
-            _ => null,
-        });
+        new(reference.Name.StartsWith("SF_DEMO_", StringComparison.Ordinal)
+            ? new SecretValue($"demo-{reference.Name[8..].ToLowerInvariant().Replace('_', '-')}-{nonce}")
+            : null);
 }
