@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -83,7 +82,19 @@ internal static class GeneratorHarness
 
     public static string ReadManifest(string name) => File.ReadAllText(Path.Combine(ProjectDirectory, "Manifests", name + ".json"));
 
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Found from the test binaries rather than [CallerFilePath]: CI builds map source paths to /_/ (deterministic builds).
+    private static string SourceDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SfOAuthGen.sln")))
+            {
+                return Path.Combine(directory.FullName, "generator", "SfOAuthGen.Generator.Tests");
+            }
+        }
+
+        throw new InvalidOperationException($"No SfOAuthGen.sln above {AppContext.BaseDirectory}: run the tests from the repository.");
+    }
 }
 
 /// <summary>An AdditionalFile held in memory.</summary>
