@@ -9,6 +9,7 @@ using SfOAuthGen.Benchmarks;
 
 // Modes (see ../README.md):
 //   --filter '*' [BenchmarkDotNet options]  every BenchmarkDotNet benchmark, then the server suite
+//   --short                                 BenchmarkDotNet's ShortRun job (3 warm-ups, 3 iterations) for a quick look
 //   --dry                                   everything once (BenchmarkDotNet Dry job, short server loop): a smoke test for CI
 //   --server [--dry]                        the server suite only
 //   --cold-start KIND BODYFILE              internal: one cold-start sample in this fresh process
@@ -18,8 +19,9 @@ if (args is ["--cold-start", var kind, var bodyFile])
 }
 
 var dry = args.Contains("--dry");
+var quick = args.Contains("--short");
 var serverOnly = args.Contains("--server");
-var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server")).ToList();
+var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server" or "--short")).ToList();
 if (dry && !benchmarkArgs.Contains("--filter"))
 {
     benchmarkArgs.AddRange(["--filter", "*"]);
@@ -33,7 +35,10 @@ if (!serverOnly)
 {
     // In-process: no per-benchmark project build (the dry run stays well under a minute); each benchmark still gets its
     // own warm-up and pilot stages. Memory diagnoser is on through the classes' [MemoryDiagnoser].
-    var job = (dry ? Job.Dry : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+    // Jobs are chosen here, not with BenchmarkDotNet's --job (which would drop the in-process toolchain).
+    // The full job is BenchmarkDotNet's default with the iteration counts bounded, so a full run takes minutes, not an hour.
+    var full = Job.Default.WithMaxWarmupCount(10).WithMaxIterationCount(30);
+    var job = (dry ? Job.Dry : quick ? Job.ShortRun : full).WithToolchain(InProcessEmitToolchain.Instance);
     var config = ManualConfig.Create(DefaultConfig.Instance)
         .AddJob(job.AsDefault())
         .WithOptions(ConfigOptions.DisableLogFile);

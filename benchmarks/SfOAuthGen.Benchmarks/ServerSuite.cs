@@ -30,7 +30,6 @@ internal static class ServerSuite
         await File.WriteAllBytesAsync(bodyFile, responseBody).ConfigureAwait(false);
         try
         {
-            var rows = new List<string>();
             var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
             foreach (var kind in ServerContenders.All)
             {
@@ -244,11 +243,15 @@ internal static class ServerSuite
         }
 
         s.AppendLine();
-        s.AppendLine("| ratio | sequential | 16 concurrent | target |");
-        s.AppendLine("|---|---:|---:|---|");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock throughput | {ours.Seq.RequestsPerSecond / wire.Seq.RequestsPerSecond:0.00}× | {ours.Conc.RequestsPerSecond / wire.Conc.RequestsPerSecond:0.00}× | ≥ 3× |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel throughput | {ours.Seq.RequestsPerSecond / floor.Seq.RequestsPerSecond:0.00}× | {ours.Conc.RequestsPerSecond / floor.Conc.RequestsPerSecond:0.00}× | ≥ 0.7× |");
-        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock cold start (launch / in-process) | {ours.Cold / wire.Cold:0.00}× | {ours.ColdInProc / wire.ColdInProc:0.00}× | < 1× |");
+        s.AppendLine("| ratio | value | target |");
+        s.AppendLine("|---|---:|---|");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock throughput, sequential | {ours.Seq.RequestsPerSecond / wire.Seq.RequestsPerSecond:0.00}× | ≥ 3× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock throughput, 16 concurrent | {ours.Conc.RequestsPerSecond / wire.Conc.RequestsPerSecond:0.00}× | ≥ 3× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel throughput, sequential | {ours.Seq.RequestsPerSecond / floor.Seq.RequestsPerSecond:0.00}× | ≥ 0.7× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel throughput, 16 concurrent | {ours.Conc.RequestsPerSecond / floor.Conc.RequestsPerSecond:0.00}× | ≥ 0.7× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock cold start, launch → first 200 | {ours.Cold / wire.Cold:0.00}× | < 1× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock cold start, in-process part | {ours.ColdInProc / wire.ColdInProc:0.00}× | < 1× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock warm start | {ours.Warm / wire.Warm:0.00}× | |");
         return s.ToString();
     }
 
