@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace SfOAuthGen.Benchmarks;
+
+/// <summary>
+/// Issue item 5, as a measured loop rather than BenchmarkDotNet: requests per second and p50/p99 latency (sequential and
+/// 16 concurrent) on the same cassette interaction, and cold/warm start times. Load generator and servers share the machine.
+/// </summary>
+internal static class ServerSuite
+{
+    private static readonly MediaTypeHeaderValue FormType = new("application/x-www-form-urlencoded");
+
+    internal sealed record Settings(TimeSpan Duration, int WarmupRequests, int ColdSamples, int WarmSamples)
+    {
+        public static readonly Settings Full = new(TimeSpan.FromSeconds(5), 3000, 10, 20);
+        public static readonly Settings Dry = new(TimeSpan.FromMilliseconds(150), 20, 1, 2);
+    }
+
+    private sealed record Load(double RequestsPerSecond, double P50Micros, double P99Micros, long Requests);
+
+    public static async Task<string> RunAsync(Settings settings, TextWriter log)
+    {
+        var form = Credentials.FormBytes();
+        var responseBody = await CaptureOurResponseAsync(form).ConfigureAwait(false);
+        var bodyFile = Path.Combine(Path.GetTempPath(), $"sfoauthgen-bench-body-{Environment.ProcessId}.json");
+        await File.WriteAllBytesAsync(bodyFile, responseBody).ConfigureAwait(false);
+        try
+        {
+            var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
+            foreach (var kind in ServerContenders.All)
+            {
+                log.WriteLine($"// server suite: {ServerContenders.Label(kind)}");
+                Load sequential, concurrent;
+                await using (var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false))
+                {
+                    sequential = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, settings).ConfigureAwait(false);
+                    concurrent = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, settings).ConfigureAwait(false);
+                }
+
+                var (cold, coldInProcess) = await ColdStartAsync(kind, bodyFile, settings.ColdSamples).ConfigureAwait(false);
+                var warm = await WarmStartAsync(kind, responseBody, form, settings.WarmSamples).ConfigureAwait(false);
+                results[kind] = (sequential, concurrent, cold, coldInProcess, warm);
+            }
+
+            return Table(results, responseBody.Length, settings);
+        }
+        finally
+        {
+            File.Delete(bodyFile);
+        }
+    }
+
+    /// <summary>Child mode (<c>--cold-start KIND BODYFILE</c>): start the server in this fresh process, get one answer, report.</summary>
+    public static async Task<int> ColdStartChildAsync(string kind, string bodyFile)
+    {
+        var clock = Stopwatch.StartNew();
+        var body = await File.ReadAllBytesAsync(bodyFile).ConfigureAwait(false);
+        await using (var server = await ServerContenders.StartAsync(kind, body).ConfigureAwait(false))
+        {
+            using var http = new HttpClient(TokenServer.NewHandler());
+            await SendAsync(http, server.TokenEndpoint, Credentials.FormBytes(), body.Length).ConfigureAwait(false);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"READY {clock.Elapsed.TotalMilliseconds:0.000}"));
+            Console.Out.Flush();
+        }
+
+        return 0;
+    }
+
+    private static async Task<byte[]> CaptureOurResponseAsync(byte[] form)
+    {
+        await using var server = await ServerContenders.StartAsync(ServerContenders.Ours, []).ConfigureAwait(false);
+        using var http = new HttpClient(TokenServer.NewHandler());
+        using var request = Request(server.TokenEndpoint, form);
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK || body.Length == 0)
+        {
+            throw new InvalidOperationException($"The recorded-response server answered {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}");
+        }
+
+        return body;
+    }
+
+    private static HttpRequestMessage Request(Uri endpoint, byte[] form)
+    {
+        var content = new ByteArrayContent(form);
+        content.Headers.ContentType = FormType;
+        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = content };
+        request.Headers.Accept.Add(TokenServer.JsonMediaType());
+        return request;
+    }
+
+    // The body length is checked on every answer: a mismatch (599, an error page) fails the run instead of flattering it.
+    private static async Task SendAsync(HttpClient http, Uri endpoint, byte[] form, int expectedLength)
+    {
+        using var request = Request(endpoint, form);
+        using var response = await http.SendAsync(request).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.OK || body.Length != expectedLength)
+        {
+            throw new InvalidOperationException($"{endpoint} answered {(int)response.StatusCode} with {body.Length} bytes, not 200 with {expectedLength}: {Encoding.UTF8.GetString(body)}");
+        }
+    }
+
+    private static async Task<Load> LoadAsync(Uri endpoint, byte[] form, int expectedLength, int concurrency, Settings settings)
+    {
+        using var http = new HttpClient(TokenServer.NewHandler());
+        var perWorkerWarmup = Math.Max(1, settings.WarmupRequests / concurrency);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = 0; i < perWorkerWarmup; i++)
+            {
+                await SendAsync(http, endpoint, form, expectedLength).ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+
+        const int cap = 2_000_000; // bound on requests per worker, far above what 5 s allows
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var latencies = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            var mine = new List<long>(4096);
+            while (mine.Count < cap && Stopwatch.GetTimestamp() < deadline)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await SendAsync(http, endpoint, form, expectedLength).ConfigureAwait(false);
+                mine.Add(Stopwatch.GetTimestamp() - t0);
+            }
+
+            return mine;
+        })).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Load(all.Length / elapsed.TotalSeconds, Micros(Percentile(all, 0.50)), Micros(Percentile(all, 0.99)), all.Length);
+    }
+
+    /// <summary>Spawns this program with <c>--cold-start</c>: launch to first successful response, median of N (and the in-process part).</summary>
+    private static async Task<(double Launch, double InProcess)> ColdStartAsync(string kind, string bodyFile, int samples)
+    {
+        var launch = new List<double>();
+        var inProcess = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var self = Environment.ProcessPath!;
+            if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            {
+                start.FileName = self;
+                start.ArgumentList.Add(typeof(ServerSuite).Assembly.Location);
+            }
+            else
+            {
+                start.FileName = self;
+            }
+
+            start.ArgumentList.Add("--cold-start");
+            start.ArgumentList.Add(kind);
+            start.ArgumentList.Add(bodyFile);
+
+            var clock = Stopwatch.StartNew();
+            using var child = Process.Start(start)!;
+            var stderr = child.StandardError.ReadToEndAsync();
+            string? line;
+            double reported = double.NaN;
+            while ((line = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false)) is not null)
+            {
+                if (line.StartsWith("READY ", StringComparison.Ordinal))
+                {
+                    launch.Add(clock.Elapsed.TotalMilliseconds);
+                    reported = double.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
+                    break;
+                }
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await child.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                child.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"The cold-start child for {kind} did not exit within 60 s.");
+            }
+
+            if (child.ExitCode != 0 || double.IsNaN(reported))
+            {
+                throw new InvalidOperationException($"The cold-start child for {kind} failed (exit {child.ExitCode}): {await stderr.ConfigureAwait(false)}");
+            }
+
+            inProcess.Add(reported);
+        }
+
+        return (Median(launch), Median(inProcess));
+    }
+
+    /// <summary>In this (warm) process, after one unmeasured start: start a server and get one answer, median of N.</summary>
+    private static async Task<double> WarmStartAsync(string kind, byte[] responseBody, byte[] form, int samples)
+    {
+        using var http = new HttpClient(TokenServer.NewHandler());
+        var times = new List<double>();
+        for (var i = -1; i < samples; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(http, server.TokenEndpoint, form, responseBody.Length).ConfigureAwait(false);
+                if (i >= 0)
+                {
+                    times.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+            finally
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return Median(times);
+    }
+
+    private static string Table(Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)> r, int bodyLength, Settings settings)
+    {
+        var ours = r[ServerContenders.Ours];
+        var wire = r[ServerContenders.WireMock];
+        var floor = r[ServerContenders.Kestrel];
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Each load figure: {settings.Duration.TotalSeconds:0.##} s after {settings.WarmupRequests} warm-up requests; response body {bodyLength} bytes; cold start: median of {settings.ColdSamples} fresh processes; warm start: median of {settings.WarmSamples}.");
+        s.AppendLine();
+        s.AppendLine("| server | seq req/s | seq p50 µs | seq p99 µs | 16-conc req/s | 16-conc p50 µs | 16-conc p99 µs | cold start: launch→first 200 ms | cold start: in-process ms | warm start ms |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var kind in ServerContenders.All)
+        {
+            var x = r[kind];
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {ServerContenders.Label(kind)} | {x.Seq.RequestsPerSecond:N0} | {x.Seq.P50Micros:N0} | {x.Seq.P99Micros:N0} | {x.Conc.RequestsPerSecond:N0} | {x.Conc.P50Micros:N0} | {x.Conc.P99Micros:N0} | {x.Cold:N1} | {x.ColdInProc:N1} | {x.Warm:N2} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine("| ratio | value | target |");
+        s.AppendLine("|---|---:|---|");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock throughput, sequential | {ours.Seq.RequestsPerSecond / wire.Seq.RequestsPerSecond:0.00}× | ≥ 3× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock throughput, 16 concurrent | {ours.Conc.RequestsPerSecond / wire.Conc.RequestsPerSecond:0.00}× | ≥ 3× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel throughput, sequential | {ours.Seq.RequestsPerSecond / floor.Seq.RequestsPerSecond:0.00}× | ≥ 0.7× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel throughput, 16 concurrent | {ours.Conc.RequestsPerSecond / floor.Conc.RequestsPerSecond:0.00}× | ≥ 0.7× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock cold start, launch → first 200 | {ours.Cold / wire.Cold:0.00}× | < 1× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock cold start, in-process part | {ours.ColdInProc / wire.ColdInProc:0.00}× | < 1× |");
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ WireMock warm start | {ours.Warm / wire.Warm:0.00}× | |");
+        return s.ToString();
+    }
+
+    private static long Percentile(long[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
