@@ -32,6 +32,7 @@ internal sealed class FixedSecrets : ISecretResolver
 {
     public static readonly FixedSecrets Instance = new();
 
+#pragma warning disable SFAUTH002 // the cassette's dummy credentials: the benchmark must send exactly the recorded values
     private readonly Dictionary<string, SecretValue> _values = new(StringComparer.Ordinal)
     {
         ["SF_BENCH_CLIENT_ID"] = new(Credentials.ClientId),
@@ -40,6 +41,7 @@ internal sealed class FixedSecrets : ISecretResolver
         ["SF_BENCH_PASSWORD"] = new(Credentials.Password),
         ["SF_BENCH_SECURITY_TOKEN"] = new(Credentials.SecurityToken),
     };
+#pragma warning restore SFAUTH002
 
     public ValueTask<SecretValue?> ResolveAsync(SecretReference reference, CancellationToken cancellationToken) =>
         new(_values.GetValueOrDefault(reference.Name));
