@@ -13,6 +13,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
     private readonly bool _ownsHttpClient;
     private readonly ISecretResolver _resolver;
     private readonly TimeProvider _time;
+    private readonly bool _systemClock; // _time is TimeProvider.System: the cached path may lean on the monotonic tick count
     private readonly TimeSpan _failureBackoff;
     private readonly TimeSpan _renewalMargin;
     private readonly TokenEndpoint _endpoint;
@@ -62,6 +63,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
         _renewalMargin = margin > settings.SessionLifetime / 2 ? settings.SessionLifetime / 2 : margin;
 
         _time = options.TimeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _resolver = options.SecretResolver ?? DefaultSecretResolver.Instance;
         _failureBackoff = options.FailureBackoff < TimeSpan.Zero ? TimeSpan.Zero : options.FailureBackoff;
         if (options.HttpClient is { } http)
@@ -109,7 +111,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
     public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         var state = Volatile.Read(ref _state);
-        if (state.Token is { } token && _time.GetUtcNow() < state.RenewAt)
+        if (state.Token is { } token && IsFresh(state))
         {
             _telemetry.CacheHit();
             return new ValueTask<SalesforceToken>(token);
@@ -294,6 +296,39 @@ public sealed partial class SalesforceTokenClient : IDisposable
         return (await RunConfiguredFlowAsync(secrets, stopping).ConfigureAwait(false), Settings.Flow);
     }
 
+    /// <summary>Whether the state's token is before its renewal instant, by the client's clock.</summary>
+    /// <remarks>
+    /// On the system clock a wall-clock read costs tens of nanoseconds, most of the cached path. So after an exact check
+    /// the answer is trusted for up to <see cref="WallClockRecheckMs"/> of <see cref="Environment.TickCount64"/> (a
+    /// coarse monotonic clock, a few nanoseconds): the wall clock stays the authority, and because the monotonic clock may
+    /// stand still while the machine sleeps, a token is never served on trust for more than that window after waking.
+    /// Any other <see cref="TimeProvider"/> (a test's fake) gets the exact comparison on every call.
+    /// </remarks>
+    private bool IsFresh(TokenState state)
+    {
+        if (!_systemClock)
+        {
+            return _time.GetUtcNow() < state.RenewAt;
+        }
+
+        var tick = Environment.TickCount64;
+        if (tick < Volatile.Read(ref state.TrustedUntilTick))
+        {
+            return true;
+        }
+
+        var remaining = state.RenewAt - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref state.TrustedUntilTick, tick + Math.Min(WallClockRecheckMs, (long)remaining.TotalMilliseconds));
+        return true;
+    }
+
+    private const long WallClockRecheckMs = 100;
+
     private TokenState Next(SalesforceToken token, string? refreshToken) =>
         new(token, token.ExpiresAt - _renewalMargin, refreshToken);
 
@@ -315,5 +350,8 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
         /// <summary>The only refresh token the client may send; a rotated one replaces it here.</summary>
         public string? RefreshToken { get; }
+
+        /// <summary>Until this <see cref="Environment.TickCount64"/> the token counts as fresh without a wall-clock read (system clock only).</summary>
+        public long TrustedUntilTick = long.MinValue;
     }
 }

@@ -49,8 +49,9 @@ internal sealed class TokenEndpoint
     private async Task<SalesforceToken> SendCoreAsync(TokenRequest request, TimeSpan expiresAfter, CancellationToken stopping)
     {
         var org = _settings.Name;
-        using var timeout = new CancellationTokenSource(_timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, stopping);
+        // One source per request: the time-out is its timer (on the client's TimeProvider) and disposal cancels it too.
+        using var linked = new CancellationTokenSource(_timeout, _time);
+        using var stop = stopping.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), linked);
         using var message = new HttpRequestMessage(HttpMethod.Post, Address)
         {
             Content = new FormUrlEncodedContent(request.Fields),
