@@ -138,12 +138,19 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
             .Select(group => new RegistrationModel(group.Key.Length == 0 ? null : group.Key, group.Select(org => org.ClassName).ToEquatableArray()))
             .ToEquatableArray();
 
-    private static void Emit(SourceProductionContext context, RegistrationModel registration)
+    private static void Emit(SourceProductionContext context, RegistrationModel registration) =>
+        AddSource(context, OrgEmitter.RegistrationsHintName(registration), () => OrgEmitter.RenderRegistrations(registration));
+
+    private static void Emit(SourceProductionContext context, OrgModel org) =>
+        AddSource(context, org.ClassName + ".g.cs", () => OrgEmitter.Render(org));
+
+    /// <summary>Adds one rendered file; a rendering failure becomes SFAUTH100 instead of escaping the generator (CS8785).</summary>
+    private static void AddSource(SourceProductionContext context, string hintName, Func<string> render)
     {
         string source;
         try
         {
-            source = OrgEmitter.RenderRegistrations(registration);
+            source = render();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -151,22 +158,6 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
             return;
         }
 
-        context.AddSource(OrgEmitter.RegistrationsHintName(registration), source);
-    }
-
-    private static void Emit(SourceProductionContext context, OrgModel org)
-    {
-        string source;
-        try
-        {
-            source = OrgEmitter.Render(org);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, exception.GetType().Name + ": " + exception.Message));
-            return;
-        }
-
-        context.AddSource(org.ClassName + ".g.cs", source);
+        context.AddSource(hintName, source);
     }
 }
