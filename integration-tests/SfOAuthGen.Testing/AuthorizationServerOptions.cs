@@ -40,6 +40,12 @@ public sealed class AuthorizationServerOptions
     /// <summary>How long issued access tokens live (introspection's <c>exp</c> is issue time plus this).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Whether refreshes rotate the refresh token, as Salesforce does when the app enables it: each refresh returns a new
+    /// <c>refresh_token</c> and supersedes the one sent; sending a superseded one again revokes the whole chain.
+    /// </summary>
+    public bool RotateRefreshTokens { get; init; }
+
     /// <summary>How long an authorization code may wait before its exchange (Salesforce: 15 minutes).</summary>
     public TimeSpan CodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -89,6 +89,7 @@ public class NewFlowTests
         {
             HttpClient = new HttpClient(endpoint),
             LoginUrl = new Uri("http://127.0.0.1:9/"),
+            IsolatedTokenState = true,
         });
         await overridden.GetTokenAsync();
         Assert.Equal("http://127.0.0.1:9/services/oauth2/token", endpoint.Last.Uri!.AbsoluteUri);
