@@ -190,6 +190,27 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void SFAUTH107_password_flow_without_a_client_secret()
+    {
+        // The runtime's password flow sends client_secret and fails without one: the build must say so first.
+        const string manifest = """
+            {
+              "orgs": {
+                "Sandbox": {
+                  "loginUrl": "https://test.salesforce.com",
+                  "flow": "password",
+                  "clientId": "env:ID",
+                  "username": "env:USER",
+                  "password": "env:PASSWORD"
+                }
+              }
+            }
+            """;
+
+        AssertSingle(manifest, "SFAUTH107", "Org 'Sandbox' uses the password flow, which needs 'clientSecret'", 5, 15);
+    }
+
+    [Fact]
     public void SFAUTH108_org_name_without_letters_or_digits()
     {
         const string manifest = """
