@@ -356,8 +356,10 @@ public class DiagnosticTests
         var result = GeneratorHarness.Run(manifest);
 
         Assert.Equal(["AlsoGoodOrg.g.cs", "GoodOrg.g.cs"], result.OrgSources().Select(s => s.HintName).Order(StringComparer.Ordinal));
-        Assert.Equal(["SFAUTH107", "SFAUTH107"], result.Diagnostics.Select(d => d.Id));
-        Assert.Equal(["Org 'Broken' uses the password flow, which needs 'username'", "Org 'Broken' uses the password flow, which needs 'password'"], result.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
+        Assert.Equal(["SFAUTH107", "SFAUTH107", "SFAUTH107"], result.Diagnostics.Select(d => d.Id));
+        Assert.Equal(
+            ["Org 'Broken' uses the password flow, which needs 'clientSecret'", "Org 'Broken' uses the password flow, which needs 'username'", "Org 'Broken' uses the password flow, which needs 'password'"],
+            result.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
     }
 
     [Fact]
