@@ -185,7 +185,7 @@ internal static class ManifestReader
             throw new ManifestException(path, 0, null, $"cannot be read ({ex.Message}); pass --manifest PATH");
         }
 
-        var lines = LineStarts(bytes);
+        var document = new Document(path, LineStarts(bytes));
         var orgs = new List<ManifestOrg>();
         var reader = new Utf8JsonReader(bytes, Options);
         try
@@ -199,44 +199,13 @@ internal static class ManifestReader
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                if (name != "orgs")
+                if (name == "orgs")
+                {
+                    ReadOrgs(ref reader, document, orgs);
+                }
+                else
                 {
                     reader.Skip();
-                    continue;
-                }
-
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    throw new ManifestException(path, Line(lines, reader.TokenStartIndex), "orgs", "must be an object of orgs");
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var orgName = reader.GetString()!;
-                    reader.Read();
-                    var orgLine = Line(lines, reader.TokenStartIndex);
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        throw new ManifestException(path, orgLine, "orgs." + orgName, "must be an object");
-                    }
-
-                    var fields = new Dictionary<string, ManifestValue>(StringComparer.Ordinal);
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var field = reader.GetString()!;
-                        reader.Read();
-                        var line = Line(lines, reader.TokenStartIndex);
-                        var text = reader.TokenType switch
-                        {
-                            JsonTokenType.String => reader.GetString(),
-                            JsonTokenType.Number => Encoding(reader),
-                            _ => null,
-                        };
-                        fields[field] = new ManifestValue(text, reader.TokenType, line);
-                        reader.Skip();
-                    }
-
-                    orgs.Add(new ManifestOrg(orgName, orgLine, fields, path));
                 }
             }
         }
@@ -246,6 +215,48 @@ internal static class ManifestReader
         }
 
         return orgs;
+    }
+
+    private static void ReadOrgs(ref Utf8JsonReader reader, Document document, List<ManifestOrg> orgs)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new ManifestException(document.Path, document.Line(reader.TokenStartIndex), "orgs", "must be an object of orgs");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var orgName = reader.GetString()!;
+            reader.Read();
+            var orgLine = document.Line(reader.TokenStartIndex);
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new ManifestException(document.Path, orgLine, "orgs." + orgName, "must be an object");
+            }
+
+            orgs.Add(new ManifestOrg(orgName, orgLine, ReadFields(ref reader, document), document.Path));
+        }
+    }
+
+    private static Dictionary<string, ManifestValue> ReadFields(ref Utf8JsonReader reader, Document document)
+    {
+        var fields = new Dictionary<string, ManifestValue>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.GetString()!;
+            reader.Read();
+            var line = document.Line(reader.TokenStartIndex);
+            var text = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Number => Encoding(reader),
+                _ => null,
+            };
+            fields[field] = new ManifestValue(text, reader.TokenType, line);
+            reader.Skip();
+        }
+
+        return fields;
     }
 
     private static string Encoding(Utf8JsonReader reader) => System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
@@ -264,9 +275,13 @@ internal static class ManifestReader
         return starts;
     }
 
-    private static int Line(List<long> starts, long offset)
+    /// <summary>The manifest being read: its path, and where its lines start, for 1-based line numbers.</summary>
+    private sealed record Document(string Path, List<long> LineStarts)
     {
-        var index = starts.BinarySearch(offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
+        public int Line(long offset)
+        {
+            var index = LineStarts.BinarySearch(offset);
+            return (index >= 0 ? index : ~index - 1) + 1;
+        }
     }
 }
