@@ -155,7 +155,7 @@ public sealed partial class SalesforceTokenClient
             default:
                 throw new SalesforceConfigurationException(
                     Settings.Name, "flow",
-                    $"Salesforce org '{Settings.Name}': the {OrgSecrets.Describe(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime.");
+                    $"Salesforce org '{Settings.Name}': the {SfOAuthGen.Vocabulary.SalesforceFlowNames.NameOf(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime.");
         }
 
         var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Runtime;
 
@@ -111,7 +112,7 @@ internal sealed partial class TokenTelemetry
         }
     }
 
-    internal static string Describe(SalesforceFlow flow) => OrgSecrets.Describe(flow);
+    internal static string Describe(SalesforceFlow flow) => SalesforceFlowNames.NameOf(flow);
 
     private static string Outcome(Exception? failure) => failure switch
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using SfOAuthGen.Testing;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Tool.Tests;
 
@@ -221,6 +222,24 @@ public class SfAuthToolTests
         Assert.Equal(SfAuthTool.Configuration, broken.Code);
         Assert.Contains($"{workspace.Manifest}(", broken.Error, StringComparison.Ordinal);
         Assert.Contains("not valid JSON", broken.Error, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> FlowNames() => new(ManifestVocabulary.FlowNames());
+
+    [Theory]
+    [MemberData(nameof(FlowNames))]
+    public async Task Check_reports_each_field_the_shared_vocabulary_requires_of_the_flow(string flow)
+    {
+        using var workspace = new Workspace();
+        workspace.WriteManifest($$"""
+                "Bare": { "loginUrl": "https://acme.my.salesforce.com", "flow": "{{flow}}", "clientId": "3MVGx" }
+            """);
+
+        var check = await workspace.RunAsync("check", "--manifest", workspace.Manifest);
+
+        Assert.Equal(SfAuthTool.Configuration, check.Code);
+        Assert.All(ManifestVocabulary.FindFlow(flow)!.RequiredFields, field =>
+            Assert.Contains($"'{field}' is required by the {flow} flow", check.Out, StringComparison.Ordinal));
     }
 
     [Fact]
