@@ -104,6 +104,7 @@ public static class SalesforceServiceCollectionExtensions
             MeterFactory = provider.GetService<IMeterFactory>(),
             RequestTimeout = options.RequestTimeout,
             FailureBackoff = options.FailureBackoff,
+            TokenStoreLeaseDuration = options.TokenStoreLeaseDuration,
             // The app's store (AddRedisTokenStore, AddFileTokenStore); else the process-wide one the static class also uses.
             TokenStore = provider.GetService<ISalesforceTokenStore>(),
         });
