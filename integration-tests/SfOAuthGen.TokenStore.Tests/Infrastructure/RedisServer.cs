@@ -35,6 +35,7 @@ internal sealed class RedisServer : IAsyncDisposable
     {
         var options = ConfigurationOptions.Parse(Configuration);
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ReconnectRetryPolicy = new LinearRetry(50); // back within a moment of a restart
         return ConnectionMultiplexer.Connect(options);
     }
 
