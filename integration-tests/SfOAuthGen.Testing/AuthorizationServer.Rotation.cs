@@ -194,7 +194,7 @@ public sealed partial class AuthorizationServer
     private Answer? DataApi(ObservedRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(header["Bearer ".Length..], out var issued) || issued.IsRefreshToken)
+        if (!_options.ServeDataApi || !header.StartsWith("Bearer ", StringComparison.Ordinal) || !_tokens.TryGetValue(header["Bearer ".Length..], out var issued) || issued.IsRefreshToken)
         {
             return null; // not one of ours: the cassette's business
         }

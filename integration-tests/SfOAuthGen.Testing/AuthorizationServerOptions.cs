@@ -46,6 +46,13 @@ public sealed class AuthorizationServerOptions
     /// </summary>
     public bool RotateRefreshTokens { get; init; }
 
+    /// <summary>
+    /// Whether the server also plays the data API (<c>/services/data/…</c>) for the access tokens it issued: 200 while the
+    /// session lives, 401 <c>INVALID_SESSION_ID</c> once it ended (<see cref="AuthorizationServer.ExpireSessions"/>, the
+    /// session lifetime, a revocation). Off by default: data requests go to the cassette.
+    /// </summary>
+    public bool ServeDataApi { get; init; }
+
     /// <summary>How long an authorization code may wait before its exchange (Salesforce: 15 minutes).</summary>
     public TimeSpan CodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -90,7 +90,9 @@ public sealed partial class SalesforceTokenClient : IDisposable
         }
         else
         {
-            _chainIdentity = new ChainIdentity(store, _time, LoginUrl.AbsoluteUri, settings);
+            // The login URL in use replaces the settings' own: a LoginUrl override (static Configure) and a configured
+            // loginUrl (DI configuration) that reach the same server are the same chain.
+            _chainIdentity = new ChainIdentity(store, _time, settings with { LoginUrl = LoginUrl });
             _chain = TokenChains.Join(_chainIdentity.Value);
         }
     }

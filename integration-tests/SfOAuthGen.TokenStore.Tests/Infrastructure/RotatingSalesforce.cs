@@ -52,7 +52,7 @@ internal sealed class RotatingSalesforce : IAsyncDisposable
 
     public static async Task<RotatingSalesforce> StartAsync() => new(await RecordedResponseServer.StartAsync(new Cassette(), new RecordedResponseServerOptions
     {
-        Authorization = new AuthorizationServerOptions { ClientId = ClientId, ClientSecret = ClientSecret, RotateRefreshTokens = true },
+        Authorization = new AuthorizationServerOptions { ClientId = ClientId, ClientSecret = ClientSecret, RotateRefreshTokens = true, ServeDataApi = true },
     }));
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();

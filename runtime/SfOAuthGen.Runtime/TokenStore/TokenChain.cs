@@ -39,7 +39,7 @@ internal sealed class TokenChain
     internal int Clients;
 }
 
-/// <summary>The chains of this process, by what identifies them: the store, the clock, the login URL and the org's settings.</summary>
+/// <summary>The chains of this process, by what identifies them: the store, the clock and the org's settings (with the login URL in use).</summary>
 internal static class TokenChains
 {
     private static readonly Dictionary<ChainIdentity, TokenChain> s_chains = [];
@@ -89,4 +89,4 @@ internal static class TokenChains
 /// What makes two clients share a chain in one process. Settings compare by value, so the static class, DI and
 /// <c>CreateClient</c> of one org match; the store and the clock compare by reference (a test's fake clock isolates it).
 /// </summary>
-internal readonly record struct ChainIdentity(ISalesforceTokenStore Store, TimeProvider Clock, string LoginUrl, SalesforceOrgSettings Settings);
+internal readonly record struct ChainIdentity(ISalesforceTokenStore Store, TimeProvider Clock, SalesforceOrgSettings Settings);

@@ -12,9 +12,9 @@ internal static class TokenStoreKey
 {
     public static async ValueTask<string> ComputeAsync(SalesforceOrgSettings settings, Uri loginUrl, OrgSecrets secrets, CancellationToken cancellationToken)
     {
-        var clientId = await secrets.OptionalAsync("clientId", settings.ClientId, cancellationToken).ConfigureAwait(false);
-        var username = await secrets.OptionalAsync("username", settings.Username, cancellationToken).ConfigureAwait(false);
-        var configuredRefreshToken = await secrets.OptionalAsync("refreshToken", settings.RefreshToken, cancellationToken).ConfigureAwait(false);
+        var clientId = await ResolveAsync(secrets, "clientId", settings.ClientId, cancellationToken).ConfigureAwait(false);
+        var username = await ResolveAsync(secrets, "username", settings.Username, cancellationToken).ConfigureAwait(false);
+        var configuredRefreshToken = await ResolveAsync(secrets, "refreshToken", settings.RefreshToken, cancellationToken).ConfigureAwait(false);
         return Compute(loginUrl, settings.Flow, clientId, username, settings.Scope, settings.Audience, configuredRefreshToken);
     }
 
@@ -38,6 +38,20 @@ internal static class TokenStoreKey
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString()));
         return "sfauth-" + Convert.ToHexString(hash, 0, 20).ToLowerInvariant();
+    }
+
+    // A value that does not resolve yet (a web_server org's refresh token before its first login) identifies nothing;
+    // the flow that needs it reports the missing secret itself.
+    private static async ValueTask<string?> ResolveAsync(OrgSecrets secrets, string field, SecretReference? reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await secrets.OptionalAsync(field, reference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SalesforceConfigurationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A one-way fingerprint of a refresh token: enough to tell two apart, useless to anyone who reads it.</summary>
