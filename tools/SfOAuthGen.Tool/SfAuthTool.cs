@@ -241,7 +241,7 @@ public static class SfAuthTool
                 wait.CancelAfter(timeout);
                 try
                 {
-                    callback = await listener.WaitAsync(wait.Token).ConfigureAwait(false);
+                    callback = await listener.WaitAsync(request.State, wait.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
