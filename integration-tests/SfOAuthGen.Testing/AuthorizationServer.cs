@@ -20,7 +20,7 @@ public sealed record ServedGrant(string GrantType, string Subject, string? Refre
 /// token, revoke and introspect endpoints do for the web-server (PKCE), JWT bearer and refresh flows, with Salesforce's
 /// error answers. Exposed as <see cref="RecordedResponseServer.Authorization"/> so tests can see what was issued.
 /// </summary>
-public sealed class AuthorizationServer
+public sealed partial class AuthorizationServer
 {
     internal const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -59,6 +59,11 @@ public sealed class AuthorizationServer
     /// <summary>Answers the request if it is one of the built-in behaviours; otherwise returns <see langword="false"/> and writes nothing.</summary>
     internal async Task<bool> TryHandleAsync(HttpContext context, ObservedRequest request, Uri baseUri)
     {
+        if (await TryServeLoginFormAsync(context, request).ConfigureAwait(false))
+        {
+            return true;
+        }
+
         var answer = request.Path switch
         {
             "/services/oauth2/authorize" when HttpMethods.IsGet(request.Method) => Authorize(request),
