@@ -12,42 +12,6 @@ public class LoginCallbackTests
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
 
-    /// <summary>A login running in the background, with its authorize URL and its listener's address once printed.</summary>
-    private sealed class RunningLogin
-    {
-        private RunningLogin(Task<int> run, Uri authorizeUrl, WatchingWriter stdout, StringWriter stderr)
-        {
-            Run = run;
-            AuthorizeUrl = authorizeUrl;
-            Stdout = stdout;
-            Stderr = stderr;
-            var redirect = Uri.UnescapeDataString(authorizeUrl.Query.Split('&').Single(p => p.StartsWith("redirect_uri=", StringComparison.Ordinal))["redirect_uri=".Length..]);
-            Listener = new Uri(redirect);
-        }
-
-        public Task<int> Run { get; }
-
-        public Uri AuthorizeUrl { get; }
-
-        public Uri Listener { get; }
-
-        public WatchingWriter Stdout { get; }
-
-        public StringWriter Stderr { get; }
-
-        public static async Task<RunningLogin> StartAsync(Workspace workspace, RecordedResponseServer server, CancellationToken cancellationToken = default)
-        {
-            var stdout = new WatchingWriter("/services/oauth2/authorize?");
-            var stderr = new StringWriter();
-            string[] args = ["login", "Dev", "--manifest", workspace.Manifest, "--login-url", server.BaseUri.AbsoluteUri, "--no-browser", "--redirect-uri", "http://127.0.0.1:0/OauthRedirect"];
-            var run = SfAuthTool.RunAsync(args, stdout, stderr, cancellationToken);
-            var url = await stdout.Line.WaitAsync(HangGuard);
-            return new RunningLogin(run, new Uri(url), stdout, stderr);
-        }
-
-        public Uri At(string pathAndQuery) => new(Listener, pathAndQuery);
-    }
-
     [Fact]
     public async Task A_forged_error_callback_a_favicon_request_and_silent_connections_do_not_end_the_login()
     {
@@ -126,4 +90,40 @@ public class LoginCallbackTests
         Assert.Contains("access_denied", login.Stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(workspace.EnvFile));
     }
+}
+
+/// <summary>A login running in the background, with its authorize URL and its listener's address once printed.</summary>
+internal sealed class RunningLogin
+{
+    private RunningLogin(Task<int> run, Uri authorizeUrl, WatchingWriter stdout, StringWriter stderr)
+    {
+        Run = run;
+        AuthorizeUrl = authorizeUrl;
+        Stdout = stdout;
+        Stderr = stderr;
+        var redirect = Uri.UnescapeDataString(authorizeUrl.Query.Split('&').Single(p => p.StartsWith("redirect_uri=", StringComparison.Ordinal))["redirect_uri=".Length..]);
+        Listener = new Uri(redirect);
+    }
+
+    public Task<int> Run { get; }
+
+    public Uri AuthorizeUrl { get; }
+
+    public Uri Listener { get; }
+
+    public WatchingWriter Stdout { get; }
+
+    public StringWriter Stderr { get; }
+
+    public static async Task<RunningLogin> StartAsync(Workspace workspace, RecordedResponseServer server, CancellationToken cancellationToken = default)
+    {
+        var stdout = new WatchingWriter("/services/oauth2/authorize?");
+        var stderr = new StringWriter();
+        string[] args = ["login", "Dev", "--manifest", workspace.Manifest, "--login-url", server.BaseUri.AbsoluteUri, "--no-browser", "--redirect-uri", "http://127.0.0.1:0/OauthRedirect"];
+        var run = SfAuthTool.RunAsync(args, stdout, stderr, cancellationToken);
+        var url = await stdout.Line.WaitAsync(TimeSpan.FromSeconds(30));
+        return new RunningLogin(run, new Uri(url), stdout, stderr);
+    }
+
+    public Uri At(string pathAndQuery) => new(Listener, pathAndQuery);
 }
