@@ -26,7 +26,7 @@ public class PasswordFlowGuidanceTests
     [Fact]
     public void The_SFAUTH004_page_says_External_Client_Apps_do_not_support_the_flow()
     {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics", "SFAUTH004.md"));
+        var page = RepositoryFiles.Read("docs", "diagnostics", "SFAUTH004.md");
 
         Assert.Contains("External Client Apps", page, StringComparison.Ordinal);
         Assert.Contains("do not support the username-password flow", page, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public class PasswordFlowGuidanceTests
     [Fact]
     public void The_dependency_injection_page_lists_every_flow_for_the_Flow_key()
     {
-        var row = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "dependency-injection.md"))
+        var row = RepositoryFiles.Read("docs", "dependency-injection.md").Split('\n')
             .Single(line => line.StartsWith("| `Flow` |", StringComparison.Ordinal));
 
         foreach (var flow in Enum.GetValues<SalesforceFlow>())
@@ -44,18 +44,5 @@ public class PasswordFlowGuidanceTests
         }
 
         Assert.DoesNotContain("later", row, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SfOAuthGen.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SfOAuthGen.sln not found above " + AppContext.BaseDirectory);
     }
 }
