@@ -68,6 +68,24 @@ public class HostileServerTests
     }
 
     [Fact]
+    public async Task A_primary_handler_the_app_sets_on_the_token_client_does_not_follow_redirects_either()
+    {
+        var (login, foreign) = RedirectingLoginHost("308 Permanent Redirect");
+        await using var _ = login;
+        await using var __ = foreign;
+        var services = new ServiceCollection();
+        services.AddSalesforceOrg(PasswordOrgAt(login.BaseUri)).TokenClient
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true, UseProxy = false });
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredKeyedService<SalesforceTokenClient>(TestOrg.Name);
+
+        var ex = await Harness.Fails<SalesforceAuthException>(() => client.GetTokenAsync().AsTask()).WaitAsync(HangGuard);
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, ex.StatusCode);
+        Assert.Empty(foreign.Requests);
+    }
+
+    [Fact]
     public async Task A_handed_in_client_that_follows_redirects_never_gets_the_foreign_hosts_token_accepted()
     {
         var (login, foreign) = RedirectingLoginHost("307 Temporary Redirect");
