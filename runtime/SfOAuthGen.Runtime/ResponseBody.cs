@@ -15,6 +15,7 @@ internal static class ResponseBody
     public readonly record struct Capped(byte[] Bytes, bool Complete, Stream? Rest);
 
     /// <summary>Reads at most <paramref name="max"/> bytes (one more to tell a full body from a longer one).</summary>
+    /// <exception cref="HttpRequestException">The connection failed while the body was read (as ReadAsStringAsync reports it).</exception>
     public static async Task<Capped> ReadAsync(HttpContent content, int max, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength is { } declared && declared > max)
@@ -22,6 +23,18 @@ internal static class ResponseBody
             return new Capped([], Complete: false, Rest: null);
         }
 
+        try
+        {
+            return await ReadCoreAsync(content, max, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new HttpRequestException("the connection failed while the response body was read: " + ex.Message, ex);
+        }
+    }
+
+    private static async Task<Capped> ReadCoreAsync(HttpContent content, int max, CancellationToken cancellationToken)
+    {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
