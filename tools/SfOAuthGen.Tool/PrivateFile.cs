@@ -12,6 +12,9 @@ internal static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    // glibc's soname: "libc" alone would need the development package's libc.so.
+    private const string GlibC = "libc.so.6";
+
     /// <exception cref="IOException">The path is a symbolic link or belongs to another user, or the write failed.</exception>
     public static void Write(string path, string contents)
     {
@@ -55,7 +58,7 @@ internal static class PrivateFile
             throw new IOException($"{path} is a symbolic link; sfauth writes secrets only to a regular file it owns. Replace the link with a file, or point the reference elsewhere.");
         }
 
-        if (info.Exists && OperatingSystem.IsLinux() && OwnerOf(path) is { } owner && owner != EffectiveUser())
+        if (info.Exists && OperatingSystem.IsLinux() && OwnerOf(path) is { } owner && owner != GetEffectiveUserId())
         {
             throw new IOException($"{path} is owned by another user (uid {owner}); sfauth does not write secrets into it. Remove it or give it to your user.");
         }
@@ -73,19 +76,17 @@ internal static class PrivateFile
         {
             return Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxUid, buffer) == 0 ? BitConverter.ToUInt32(buffer, UidOffset) : null;
         }
-        catch (EntryPointNotFoundException)
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
-            return null; // a libc older than glibc 2.28
+            return null; // not glibc (musl), or older than 2.28: the rename still keeps the secret out of the old file
         }
     }
 
-    private static uint EffectiveUser() => GetEffectiveUserId();
-
     // DllImport rather than LibraryImport: blittable arguments need no generated marshalling (nor unsafe code), and
     // a string is passed as UTF-8 on Unix.
-    [DllImport("libc", EntryPoint = "statx", ExactSpelling = true)]
+    [DllImport(GlibC, EntryPoint = "statx", ExactSpelling = true)]
     private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, [Out] byte[] buffer);
 
-    [DllImport("libc", EntryPoint = "geteuid", ExactSpelling = true)]
+    [DllImport(GlibC, EntryPoint = "geteuid", ExactSpelling = true)]
     private static extern uint GetEffectiveUserId();
 }
