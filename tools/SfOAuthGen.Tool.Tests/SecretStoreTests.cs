@@ -31,6 +31,23 @@ public class SecretStoreTests
     }
 
     [Theory]
+    [InlineData("NAME\nINJECTED")]
+    [InlineData("NAME=INJECTED")]
+    [InlineData("export NAME")]
+    [InlineData("1NAME")]
+    public void A_reference_that_is_not_a_variable_name_is_refused(string name)
+    {
+        using var workspace = new Workspace();
+        File.WriteAllText(workspace.EnvFile, "OTHER=kept\n");
+        var store = new SecretStore(workspace.EnvFile, () => null);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => store.Store(SecretReference.Environment(name), Rotated));
+
+        Assert.Contains("does not name an environment variable", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("OTHER=kept\n", File.ReadAllText(workspace.EnvFile));
+    }
+
+    [Theory]
     [InlineData("5Aep861plain.value!with=signs")]
     [InlineData("00Dxx0000001gPL!AQ4AQFkS.x_Y-z")]
     [InlineData("with space#and$dollar`and\\slash")]

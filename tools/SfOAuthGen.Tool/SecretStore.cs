@@ -131,6 +131,12 @@ internal sealed class SecretStore : ISecretResolver
 
     private void WriteEnvFile(string name, string? value)
     {
+        if (!IsVariableName(name))
+        {
+            throw new InvalidOperationException(
+                $"'env:{name}' does not name an environment variable (letters, digits and '_', not starting with a digit); nothing was written to {EnvFile}.");
+        }
+
         if (value is not null && !FitsEnvFile(value))
         {
             throw new InvalidOperationException(
@@ -184,6 +190,9 @@ internal sealed class SecretStore : ISecretResolver
         // Single quotes keep every other character literal in the readers of .env files (ours, shells, dotenv, compose).
         static string Quote(string value) =>
             value.AsSpan().IndexOfAny(" #\\$`") < 0 ? value : "'" + value + "'";
+
+        static bool IsVariableName(string name) =>
+            name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
         static bool FitsEnvFile(string value) =>
             !value.AsSpan().ContainsAny("'\"") && !value.Any(char.IsControl);
