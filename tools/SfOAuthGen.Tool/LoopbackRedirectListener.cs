@@ -82,9 +82,9 @@ internal sealed class LoopbackRedirectListener : IDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(stop).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
-                break;
+                break; // the wait is over, or the listener was stopped
             }
 
             open.RemoveAll(task => task.IsCompleted);
