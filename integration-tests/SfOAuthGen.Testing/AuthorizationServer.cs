@@ -59,6 +59,11 @@ public sealed partial class AuthorizationServer
     /// <summary>Answers the request if it is one of the built-in behaviours; otherwise returns <see langword="false"/> and writes nothing.</summary>
     internal async Task<bool> TryHandleAsync(HttpContext context, ObservedRequest request, Uri baseUri)
     {
+        if (await TryServeLoginFormAsync(context, request).ConfigureAwait(false))
+        {
+            return true;
+        }
+
         var answer = IsKnownRefresh(request, out var refreshToken)
             ? await RefreshAsync(request.Form, refreshToken, baseUri, context.RequestAborted).ConfigureAwait(false)
             : request.Path switch

@@ -55,4 +55,11 @@ public sealed class AuthorizationServerOptions
 
     /// <summary>How long an authorization code may wait before its exchange (Salesforce: 15 minutes).</summary>
     public TimeSpan CodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// When <see langword="true"/>, the authorize endpoint first shows a small HTML login form (username and password),
+    /// as Salesforce does; submitting it with <see cref="Username"/> and any password continues to the redirect with
+    /// the code. For tests that drive a real browser. Off by default: the endpoint redirects at once.
+    /// </summary>
+    public bool ServesLoginForm { get; init; }
 }

@@ -96,8 +96,22 @@ internal sealed class RevocationAndIntrospection
         try
         {
             using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
-            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            var endpoint = address.AbsolutePath[(address.AbsolutePath.LastIndexOf('/') + 1)..];
+            if (TransportSecurity.RefuseForeignAnswer(response, address, _settings.Name, _settings.Flow, endpoint) is { } foreign)
+            {
+                throw foreign;
+            }
+
+            var read = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxLength, linked.Token).ConfigureAwait(false);
+            if (!read.Complete)
+            {
+                var transient = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
+                throw new SalesforceAuthException(
+                    _settings.Name, _settings.Flow, null, $"the {endpoint} endpoint's response is larger than {ResponseBody.MaxLength / 1024} KiB and was not read", response.StatusCode, transient,
+                    "Salesforce's answers here are small: a proxy or a server that is not Salesforce answered; check loginUrl.");
+            }
+
+            return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, ResponseBody.Decode(response.Content, read.Bytes));
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -69,8 +69,9 @@ public sealed partial class SalesforceTokenClient : IDisposable
         }
         else if (options.HttpClientSource is null)
         {
-            // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that.
-            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that. No redirects: a
+            // 307 from the login host would re-post the credentials to another host.
+            _http = new HttpClient(TransportSecurity.CreateLoginHostHandler()) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
 

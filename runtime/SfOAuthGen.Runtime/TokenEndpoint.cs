@@ -66,8 +66,19 @@ internal sealed class TokenEndpoint
         {
             using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             status = response.StatusCode;
+            if (TransportSecurity.RefuseForeignAnswer(response, Address, org, request.Flow, "token") is { } foreign)
+            {
+                throw foreign;
+            }
+
             mediaType = response.Content.Headers.ContentType?.MediaType;
-            body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            var read = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxLength, linked.Token).ConfigureAwait(false);
+            if (!read.Complete)
+            {
+                throw TooLarge(request.Flow, status);
+            }
+
+            body = ResponseBody.Decode(response.Content, read.Bytes);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -126,6 +137,14 @@ internal sealed class TokenEndpoint
 
         var transient = serverSide || TokenErrorHints.IsTransient(error);
         return new SalesforceAuthException(_settings.Name, flow, error, description, status, transient, TokenErrorHints.For(flow, error, description));
+    }
+
+    private SalesforceAuthException TooLarge(SalesforceFlow flow, HttpStatusCode status)
+    {
+        var serverSide = (int)status >= 500 || status == HttpStatusCode.TooManyRequests;
+        return new SalesforceAuthException(
+            _settings.Name, flow, null, $"the token endpoint's response is larger than {ResponseBody.MaxLength / 1024} KiB and was not read", status, serverSide,
+            "Salesforce's token responses are small: a proxy or a server that is not Salesforce answered; check loginUrl.");
     }
 
     private SalesforceAuthException HtmlPage(SalesforceFlow flow, HttpStatusCode status) =>

@@ -86,21 +86,6 @@ public class SfAuthToolTests
     }
 
     [Fact]
-    public async Task Login_refuses_a_redirect_with_another_state_and_stores_nothing()
-    {
-        using var workspace = new Workspace();
-        workspace.WriteManifest(workspace.WebServerOrg());
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Workspace.ServerOptions());
-
-        var login = await LoginAsync(workspace, server, "Dev", redirect => new Uri(redirect.AbsoluteUri.Split("&state=")[0] + "&state=forged"));
-
-        Assert.Equal(SfAuthTool.LoginIncomplete, login.Code);
-        Assert.Contains("state does not match", login.Error, StringComparison.Ordinal);
-        Assert.Empty(server.Authorization!.Grants);
-        Assert.False(File.Exists(workspace.EnvFile));
-    }
-
-    [Fact]
     public async Task Revoke_revokes_the_stored_refresh_token_and_removes_it()
     {
         using var workspace = new Workspace();

@@ -24,7 +24,7 @@ public static class SfAuthTool
     /// <summary>The manifest or an org's configuration is wrong: invalid JSON, a missing field, an unresolved reference.</summary>
     public const int Configuration = 3;
 
-    /// <summary>The browser login did not complete: timed out, state mismatch, access denied, no refresh token issued.</summary>
+    /// <summary>The browser login did not complete: timed out, access denied, no refresh token issued.</summary>
     public const int LoginIncomplete = 4;
 
     /// <summary>Cancelled (Ctrl+C).</summary>
@@ -242,7 +242,7 @@ public static class SfAuthTool
                 wait.CancelAfter(timeout);
                 try
                 {
-                    callback = await listener.WaitAsync(wait.Token).ConfigureAwait(false);
+                    callback = await listener.WaitAsync(request.State, wait.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -76,12 +76,12 @@ public static class SalesforceServiceCollectionExtensions
 
         // The token client bounds each request with its own RequestTimeout.
         tokenClient.ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        tokenClient.RedactLoggedHeaders(["Authorization"]);
+        tokenClient.RefuseRedirects().RedactEveryLoggedHeader();
 
         apiClient.ConfigureHttpClient(http => http.BaseAddress = SalesforceAuthHandler.InstanceBaseAddress);
         apiClient.AddHttpMessageHandler(provider => new SalesforceAuthHandler(
             provider.GetRequiredKeyedService<SalesforceTokenClient>(org), provider.GetService<ILogger<SalesforceAuthHandler>>()));
-        apiClient.RedactLoggedHeaders(["Authorization"]);
+        apiClient.RedactEveryLoggedHeader();
 
         services.AddKeyedSingleton(org, (provider, _) => CreateTokenClient(provider, org));
         services.TryAddSingleton<ISalesforceOrgs, SalesforceOrgs>();
