@@ -136,32 +136,6 @@ public sealed partial class SalesforceTokenClient
         return result;
     }
 
-    /// <summary>Runs a flow that starts without a refresh token: JWT bearer and client credentials; web_server explains what is missing.</summary>
-    private async Task<TokenState> RunConfiguredFlowAsync(OrgSecrets secrets, CancellationToken stopping)
-    {
-        TokenRequest request;
-        switch (Settings.Flow)
-        {
-            case SalesforceFlow.JwtBearer:
-                request = await JwtBearerFlow.CreateRequestAsync(Settings, secrets, _time, stopping).ConfigureAwait(false);
-                break;
-            case SalesforceFlow.ClientCredentials:
-                request = await ClientCredentialsFlow.CreateRequestAsync(Settings, secrets, LoginUrl, stopping).ConfigureAwait(false);
-                break;
-            case SalesforceFlow.WebServer:
-                throw new SalesforceConfigurationException(
-                    Settings.Name, "refreshToken",
-                    $"Salesforce org '{Settings.Name}': the web_server flow has no refresh token yet. Run 'sfauth login {Settings.Name}' once (it stores one where 'refreshToken' points), or call ExchangeAuthorizationCodeAsync.");
-            default:
-                throw new SalesforceConfigurationException(
-                    Settings.Name, "flow",
-                    $"Salesforce org '{Settings.Name}': the {SfOAuthGen.Vocabulary.SalesforceFlowNames.NameOf(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime.");
-        }
-
-        var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-        return Next(token, token.RefreshToken);
-    }
-
     private async Task WaitForFlightAsync(CancellationToken cancellationToken)
     {
         Task? flight;

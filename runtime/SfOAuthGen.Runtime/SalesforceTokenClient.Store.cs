@@ -49,16 +49,16 @@ public sealed partial class SalesforceTokenClient
                 }
 
                 var current = Latest(stored, from);
-                var (renewed, flow) = await RenewAsync(current, stopping).ConfigureAwait(false);
-                var next = Next(renewed.Token!, renewed.RefreshToken, Math.Max(stored?.Generation ?? 0, from.Generation) + 1);
+                var grant = await _grants.RenewAsync(current.RefreshToken, stopping).ConfigureAwait(false);
+                var next = Next(grant.Token, grant.RefreshToken, Math.Max(stored?.Generation ?? 0, from.Generation) + 1);
                 if (current.RefreshToken is not null && next.RefreshToken != current.RefreshToken)
                 {
                     OnRotated(store);
                 }
 
-                return (await WriteAsync(store, key, next, stored?.Generation ?? 0, stopping).ConfigureAwait(false), flow);
+                return (await WriteAsync(store, key, next, stored?.Generation ?? 0, stopping).ConfigureAwait(false), grant.Flow);
             }
-            catch (SalesforceAuthException ex) when (IsAlreadyBeingProcessed(ex))
+            catch (SalesforceAuthException ex) when (TokenErrorHints.IsAlreadyBeingProcessed(ex))
             {
                 // Salesforce is still answering someone else's refresh with this token: contention, not failure.
                 if (++contention > MaxContentionRetries)
@@ -207,11 +207,6 @@ public sealed partial class SalesforceTokenClient
             Log.WriteFailed(_telemetry.Logger, Settings.Name, store.Description, ex.GetType().Name, ex);
         }
     }
-
-    /// <summary>Salesforce's answer to a second refresh with a token it is still processing (release notes 250, 252).</summary>
-    private static bool IsAlreadyBeingProcessed(SalesforceAuthException ex) =>
-        ex.Error == "invalid_grant" && ex.ErrorDescription is { } description
-        && description.Contains("already being processed", StringComparison.OrdinalIgnoreCase);
 
     private static partial class Log
     {

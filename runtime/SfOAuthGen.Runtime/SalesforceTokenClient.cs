@@ -16,6 +16,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
     private readonly TimeSpan _failureBackoff;
     private readonly TimeSpan _renewalMargin;
     private readonly TokenEndpoint _endpoint;
+    private readonly OrgGrants _grants;
     private readonly TokenTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
 
@@ -78,8 +79,10 @@ public sealed partial class SalesforceTokenClient : IDisposable
         _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
         var fixedClient = _http;
         var httpSource = fixedClient is null ? options.HttpClientSource! : () => fixedClient;
-        _endpoint = new TokenEndpoint(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
-        _oauth = new RevocationAndIntrospection(httpSource, LoginUrl, settings, _time, options.RequestTimeout);
+        var endpoints = new OAuthEndpoints(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        _endpoint = new TokenEndpoint(endpoints, _time, settings.VerifySignature);
+        _oauth = new RevocationAndIntrospection(endpoints, settings);
+        _grants = new OrgGrants(settings, _resolver, _endpoint, _time, LoginUrl);
 
         // The lease must outlast one request, or a second process could renew with the same refresh token meanwhile.
         _leaseDuration = options.TokenStoreLeaseDuration
@@ -292,37 +295,6 @@ public sealed partial class SalesforceTokenClient : IDisposable
             flight.SetException(failure!);
             _ = flight.Task.Exception; // observed: callers may all have stopped waiting
         }
-    }
-
-    private async Task<(TokenState State, SalesforceFlow Flow)> RenewAsync(TokenState from, CancellationToken stopping)
-    {
-        var secrets = new OrgSecrets(Settings, _resolver);
-        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken
-            || (Settings.Flow == SalesforceFlow.WebServer && Settings.RefreshToken is not null))
-        {
-            // Only before any refresh has happened does the configured token count: once rotated, it is superseded.
-            var refreshToken = from.RefreshToken
-                ?? await secrets.RequireAsync("refreshToken", Settings.RefreshToken, stopping).ConfigureAwait(false);
-            try
-            {
-                var request = await RefreshTokenFlow.CreateRequestAsync(Settings, secrets, refreshToken, stopping).ConfigureAwait(false);
-                var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-                return (Next(token, token.RefreshToken ?? refreshToken), SalesforceFlow.RefreshToken);
-            }
-            catch (SalesforceAuthException ex) when (Settings.Flow == SalesforceFlow.Password && ex.Error == "invalid_grant" && !ex.IsTransient && !IsAlreadyBeingProcessed(ex))
-            {
-                // The refresh token from an earlier password login is dead (revoked or expired): log in again, once.
-            }
-        }
-
-        if (Settings.Flow == SalesforceFlow.Password)
-        {
-            var request = await PasswordFlow.CreateRequestAsync(Settings, secrets, stopping).ConfigureAwait(false);
-            var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-            return (Next(token, token.RefreshToken), SalesforceFlow.Password);
-        }
-
-        return (await RunConfiguredFlowAsync(secrets, stopping).ConfigureAwait(false), Settings.Flow);
     }
 
     /// <summary>Whether the state's token is before its renewal instant, by the client's clock.</summary>

@@ -50,4 +50,12 @@ internal static class TokenErrorHints
                 return null;
         }
     }
+
+    /// <summary>
+    /// Salesforce's answer to a second refresh with a token it is still processing (release notes 250, 252): contention
+    /// between clients of one chain, not a dead token.
+    /// </summary>
+    public static bool IsAlreadyBeingProcessed(SalesforceAuthException ex) =>
+        ex.Error == "invalid_grant" && ex.ErrorDescription is { } description
+        && description.Contains("already being processed", StringComparison.OrdinalIgnoreCase);
 }
