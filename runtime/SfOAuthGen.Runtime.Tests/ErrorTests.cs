@@ -127,8 +127,20 @@ public class ErrorTests
         harness.Endpoint.Respond = async (_, ct) =>
         {
             entered.TrySetResult();
-            await using var registration = ct.Register(() => handlerCancelled.TrySetResult());
-            await Task.Delay(Timeout.Infinite, ct);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                // Read here, not from a registration: disposing one as the handler unwinds can drop its callback
+                // before the token's cancellation reaches it, when the handler runs on the caller's own stack.
+                if (ct.IsCancellationRequested)
+                {
+                    handlerCancelled.TrySetResult();
+                }
+            }
+
             throw new InvalidOperationException("unreachable");
         };
 

@@ -11,22 +11,24 @@ public sealed partial class SalesforceTokenClient
 
     private static readonly TimeSpan ContentionDelay = TimeSpan.FromMilliseconds(200);
 
+    private CachedStoreKey? _storeKey;
+
     private async Task<(TokenState State, SalesforceFlow Flow)> RenewThroughStoreAsync(TokenState from, CancellationToken stopping)
     {
         var store = _chain.Store;
-        var key = await TokenStoreKey.ComputeAsync(Settings, LoginUrl, new OrgSecrets(Settings, _resolver), stopping).ConfigureAwait(false);
+        var key = await StoreKeyAsync(stopping).ConfigureAwait(false);
         var deadline = Environment.TickCount64 + (2 * (long)_leaseDuration.TotalMilliseconds);
         var poll = 10;
         var contention = 0;
         while (true)
         {
-            var stored = await ReadStoreAsync(store, key, from, stopping).ConfigureAwait(false);
+            var stored = await ReadStoreAsync(store, key, stopping).ConfigureAwait(false);
             if (Adoptable(stored, from) is { } adopted)
             {
                 return (adopted, Settings.Flow);
             }
 
-            var lease = await StoreCallAsync(store, from, () => store.TryAcquireLeaseAsync(key, _leaseDuration, stopping)).ConfigureAwait(false);
+            var lease = await TryLeaseAsync(store, key, stopping).ConfigureAwait(false);
             if (lease is null)
             {
                 // Another client or process is renewing: wait for its state rather than send the same refresh token.
@@ -42,7 +44,7 @@ public sealed partial class SalesforceTokenClient
 
             try
             {
-                stored = await ReadStoreAsync(store, key, from, stopping).ConfigureAwait(false);
+                stored = await ReadStoreAsync(store, key, stopping).ConfigureAwait(false);
                 if (Adoptable(stored, from) is { } adoptedUnderLease)
                 {
                     return (adoptedUnderLease, Settings.Flow);
@@ -114,24 +116,52 @@ public sealed partial class SalesforceTokenClient
 
         // Only a writer whose lease lapsed gets here; the newer stored rotation wins over ours.
         Log.LostRace(_telemetry.Logger, Settings.Name, store.Description);
-        var newer = await ReadStoreAsync(store, key, next, stopping).ConfigureAwait(false);
+        var newer = await ReadStoreAsync(store, key, stopping).ConfigureAwait(false);
         return newer is null ? next : Latest(newer, next);
     }
 
-    private async Task<StoredTokenState?> ReadStoreAsync(ISalesforceTokenStore store, string key, TokenState from, CancellationToken stopping) =>
-        await StoreCallAsync(store, from, () => store.ReadAsync(key, stopping)).ConfigureAwait(false);
-
-    /// <summary>Runs a store call; a failure becomes a transient error naming the store, so no refresh token is sent blind.</summary>
-    private async Task<T> StoreCallAsync<T>(ISalesforceTokenStore store, TokenState from, Func<ValueTask<T>> call)
+    // The store calls fail as a transient error naming the store, so no refresh token is sent blind. Not generic over a
+    // delegate: a completed ValueTask (the memory store's) then costs no allocation.
+    private async ValueTask<StoredTokenState?> ReadStoreAsync(ISalesforceTokenStore store, string key, CancellationToken stopping)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await store.ReadAsync(key, stopping).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not SalesforceAuthException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw StoreFailure(store, $"it could not be reached or read ({ex.GetType().Name})", ex);
         }
+    }
+
+    private async ValueTask<IAsyncDisposable?> TryLeaseAsync(ISalesforceTokenStore store, string key, CancellationToken stopping)
+    {
+        try
+        {
+            return await store.TryAcquireLeaseAsync(key, _leaseDuration, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw StoreFailure(store, $"it could not be reached ({ex.GetType().Name})", ex);
+        }
+    }
+
+    /// <summary>
+    /// The chain's store key. Resolved values can change (configuration reload, a new refresh token after
+    /// <c>sfauth login</c>), so they are resolved each time; the hash is redone only when one of them did change.
+    /// </summary>
+    private async ValueTask<string> StoreKeyAsync(CancellationToken cancellationToken)
+    {
+        var inputs = await TokenStoreKey.ResolveAsync(Settings, new OrgSecrets(Settings, _resolver), cancellationToken).ConfigureAwait(false);
+        var cached = Volatile.Read(ref _storeKey);
+        if (cached is not null && cached.Inputs == inputs)
+        {
+            return cached.Key;
+        }
+
+        var key = TokenStoreKey.Compute(LoginUrl, Settings, inputs);
+        Volatile.Write(ref _storeKey, new CachedStoreKey(inputs, key));
+        return key;
     }
 
     private SalesforceAuthException StoreFailure(ISalesforceTokenStore store, string what, Exception? inner) =>
@@ -177,7 +207,7 @@ public sealed partial class SalesforceTokenClient
     {
         var store = _chain.Store;
         var from = Volatile.Read(ref _chain.State);
-        var key = await TokenStoreKey.ComputeAsync(Settings, LoginUrl, new OrgSecrets(Settings, _resolver), cancellationToken).ConfigureAwait(false);
+        var key = await StoreKeyAsync(cancellationToken).ConfigureAwait(false);
         StoredTokenState? stored = null;
         try
         {
@@ -198,7 +228,7 @@ public sealed partial class SalesforceTokenClient
         var store = _chain.Store;
         try
         {
-            var key = await TokenStoreKey.ComputeAsync(Settings, LoginUrl, new OrgSecrets(Settings, _resolver), cancellationToken).ConfigureAwait(false);
+            var key = await StoreKeyAsync(cancellationToken).ConfigureAwait(false);
             await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -207,6 +237,8 @@ public sealed partial class SalesforceTokenClient
             Log.WriteFailed(_telemetry.Logger, Settings.Name, store.Description, ex.GetType().Name, ex);
         }
     }
+
+    private sealed record CachedStoreKey(TokenStoreKeyInputs Inputs, string Key);
 
     private static partial class Log
     {

@@ -256,8 +256,8 @@ public sealed partial class SalesforceTokenClient : IDisposable
         var renewal = chain.HadToken;
         try
         {
-            // Off the first caller's stack: the flight belongs to every caller, and the first one may be cancelled.
-            await Task.Yield();
+            // Runs on the first caller's stack up to its first real await (no thread-pool hop): the caller's
+            // cancellation cannot reach it, since only the client's own stopping token is passed down.
             (next, flow) = await RenewThroughStoreAsync(from, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex)

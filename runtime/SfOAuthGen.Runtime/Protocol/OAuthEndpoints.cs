@@ -12,16 +12,40 @@ internal enum OAuthOperation
     Introspect,
 }
 
-/// <summary>An OAuth endpoint's answer, read within the size cap.</summary>
-internal readonly record struct OAuthResponse(HttpStatusCode Status, string? MediaType, string Body)
+/// <summary>An OAuth endpoint's answer, read within the size cap. The text is decoded only when asked for (errors).</summary>
+internal sealed class OAuthResponse(HttpStatusCode status, string? mediaType, byte[] bytes, System.Text.Encoding encoding)
 {
+    private string? _body;
+
+    public HttpStatusCode Status { get; } = status;
+
+    public string? MediaType { get; } = mediaType;
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     public bool IsServerSide => (int)Status >= 500 || Status == HttpStatusCode.TooManyRequests;
 
+    /// <summary>The body as text, in its declared charset.</summary>
+    public string Body => _body ??= ResponseBody.Decode(encoding, bytes);
+
+    /// <summary>The body as UTF-8 JSON for the parser: the bytes themselves when they are UTF-8 (Salesforce's charset).</summary>
+    public ReadOnlyMemory<byte> Utf8 => encoding.CodePage == System.Text.Encoding.UTF8.CodePage
+        ? bytes.AsMemory(bytes.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? 3 : 0)
+        : System.Text.Encoding.UTF8.GetBytes(Body);
+
     /// <summary>A maintenance page, a proxy's or a captive portal's: HTML where JSON belongs.</summary>
-    public bool IsHtml =>
-        string.Equals(MediaType, "text/html", StringComparison.OrdinalIgnoreCase) || Body.AsSpan().TrimStart().StartsWith("<", StringComparison.Ordinal);
+    public bool IsHtml => string.Equals(MediaType, "text/html", StringComparison.OrdinalIgnoreCase) || StartsWithMarkup();
+
+    private bool StartsWithMarkup()
+    {
+        if (encoding.CodePage != System.Text.Encoding.UTF8.CodePage)
+        {
+            return Body.AsSpan().TrimStart().StartsWith("<", StringComparison.Ordinal);
+        }
+
+        var text = Utf8.Span.TrimStart(" \t\r\n"u8);
+        return !text.IsEmpty && text[0] == (byte)'<';
+    }
 }
 
 /// <summary>
@@ -135,7 +159,7 @@ internal sealed class OAuthEndpoints
                     "Salesforce's OAuth answers are small: a proxy or a server that is not Salesforce answered; check loginUrl.");
             }
 
-            return new OAuthResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, ResponseBody.Decode(response.Content, read.Bytes));
+            return new OAuthResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, read.Bytes, ResponseBody.EncodingOf(response.Content));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -36,41 +36,80 @@ internal static class ResponseBody
     private static async Task<Capped> ReadCoreAsync(HttpContent content, int max, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        while (true)
+        if (content.Headers.ContentLength is { } declared)
         {
-            var room = (int)Math.Min(chunk.Length, max + 1L - buffer.Length);
-            var read = await stream.ReadAsync(chunk.AsMemory(0, room), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            // The usual case (Salesforce sends a length): one array of exactly that size, no copying.
+            var exact = new byte[declared];
+            var filled = 0;
+            while (filled < exact.Length)
             {
-                return new Capped(buffer.ToArray(), Complete: true, stream);
+                var read = await stream.ReadAsync(exact.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new Capped(exact.AsSpan(0, filled).ToArray(), Complete: true, stream); // shorter than declared
+                }
+
+                filled += read;
             }
 
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
+            return new Capped(exact, Complete: true, stream);
+        }
+
+        return await ReadChunkedAsync(stream, max, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Capped> ReadChunkedAsync(Stream stream, int max, CancellationToken cancellationToken)
+    {
+        var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
             {
-                return new Capped(buffer.ToArray(), Complete: false, stream);
+                var room = (int)Math.Min(chunk.Length, max + 1L - buffer.Length);
+                var read = await stream.ReadAsync(chunk.AsMemory(0, room), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new Capped(buffer.ToArray(), Complete: true, stream);
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > max)
+                {
+                    return new Capped(buffer.ToArray(), Complete: false, stream);
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 
-    /// <summary>The text of a body read whole, in its declared charset (UTF-8 otherwise), without a byte-order mark.</summary>
-    public static string Decode(HttpContent content, byte[] bytes)
+    /// <summary>The body's declared charset (UTF-8 when none or unknown: Salesforce sends UTF-8).</summary>
+    public static Encoding EncodingOf(HttpContent content)
     {
-        var encoding = Encoding.UTF8;
         if (content.Headers.ContentType?.CharSet is { Length: > 0 } charset)
         {
             try
             {
-                encoding = Encoding.GetEncoding(charset.Trim('"'));
+                return Encoding.GetEncoding(charset.Trim('"'));
             }
             catch (ArgumentException)
             {
-                // An unknown charset: Salesforce sends UTF-8, so read it as that.
+                // An unknown charset: read it as UTF-8.
             }
         }
 
+        return Encoding.UTF8;
+    }
+
+    /// <summary>The text of a body read whole, in its declared charset (UTF-8 otherwise), without a byte-order mark.</summary>
+    public static string Decode(HttpContent content, byte[] bytes) => Decode(EncodingOf(content), bytes);
+
+    /// <summary>The text of <paramref name="bytes"/> in <paramref name="encoding"/>, without a byte-order mark.</summary>
+    public static string Decode(Encoding encoding, byte[] bytes)
+    {
         var preamble = encoding.Preamble;
         var start = preamble.Length > 0 && bytes.AsSpan().StartsWith(preamble) ? preamble.Length : 0;
         return encoding.GetString(bytes, start, bytes.Length - start);

@@ -35,6 +35,6 @@ internal sealed class TokenEndpoint
         }
 
         return TokenResponseParser.ParseSuccess(
-            response.Body, _endpoints.OrgName, request.Flow, response.Status, _time.GetUtcNow() + expiresAfter, request.ClientSecret, _verifySignature);
+            response.Utf8, _endpoints.OrgName, request.Flow, response.Status, _time.GetUtcNow() + expiresAfter, request.ClientSecret, _verifySignature);
     }
 }

@@ -18,12 +18,12 @@ internal static class TokenResponseParser
     /// Salesforce's clock and ours may disagree, and expiry is compared with our clock.
     /// </remarks>
     public static SalesforceToken ParseSuccess(
-        string body, string orgName, SalesforceFlow flow, HttpStatusCode status, DateTimeOffset expiresAt, string? clientSecret, bool verifySignature)
+        ReadOnlyMemory<byte> utf8Body, string orgName, SalesforceFlow flow, HttpStatusCode status, DateTimeOffset expiresAt, string? clientSecret, bool verifySignature)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(utf8Body);
         }
         catch (JsonException ex)
         {

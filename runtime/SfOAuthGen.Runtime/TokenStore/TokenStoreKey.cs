@@ -10,13 +10,17 @@ namespace SfOAuthGen.Runtime;
 /// </summary>
 internal static class TokenStoreKey
 {
-    public static async ValueTask<string> ComputeAsync(SalesforceOrgSettings settings, Uri loginUrl, OrgSecrets secrets, CancellationToken cancellationToken)
-    {
-        var clientId = await ResolveAsync(secrets, "clientId", settings.ClientId, cancellationToken).ConfigureAwait(false);
-        var username = await ResolveAsync(secrets, "username", settings.Username, cancellationToken).ConfigureAwait(false);
-        var configuredRefreshToken = await ResolveAsync(secrets, "refreshToken", settings.RefreshToken, cancellationToken).ConfigureAwait(false);
-        return Compute(loginUrl, settings.Flow, clientId, username, settings.Scope, settings.Audience, configuredRefreshToken);
-    }
+    public static async ValueTask<string> ComputeAsync(SalesforceOrgSettings settings, Uri loginUrl, OrgSecrets secrets, CancellationToken cancellationToken) =>
+        Compute(loginUrl, settings, await ResolveAsync(settings, secrets, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The secret-backed parts of the key, resolved now.</summary>
+    public static async ValueTask<TokenStoreKeyInputs> ResolveAsync(SalesforceOrgSettings settings, OrgSecrets secrets, CancellationToken cancellationToken) => new(
+        await ResolveAsync(secrets, "clientId", settings.ClientId, cancellationToken).ConfigureAwait(false),
+        await ResolveAsync(secrets, "username", settings.Username, cancellationToken).ConfigureAwait(false),
+        await ResolveAsync(secrets, "refreshToken", settings.RefreshToken, cancellationToken).ConfigureAwait(false));
+
+    public static string Compute(Uri loginUrl, SalesforceOrgSettings settings, TokenStoreKeyInputs inputs) =>
+        Compute(loginUrl, settings.Flow, inputs.ClientId, inputs.Username, settings.Scope, settings.Audience, inputs.ConfiguredRefreshToken);
 
     public static string Compute(Uri loginUrl, SalesforceFlow flow, string? clientId, string? username, string? scope, string? audience, string? configuredRefreshToken)
     {
@@ -57,4 +61,11 @@ internal static class TokenStoreKey
     /// <summary>A one-way fingerprint of a refresh token: enough to tell two apart, useless to anyone who reads it.</summary>
     public static string Fingerprint(string refreshToken) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("sfauth-refresh-token\n" + refreshToken)), 0, 16).ToLowerInvariant();
+}
+
+/// <summary>The resolved values a store key depends on; compared to reuse a key, never stored or printed.</summary>
+internal sealed record TokenStoreKeyInputs(string? ClientId, string? Username, string? ConfiguredRefreshToken)
+{
+    // Records print their members: these are secrets.
+    public override string ToString() => nameof(TokenStoreKeyInputs);
 }
