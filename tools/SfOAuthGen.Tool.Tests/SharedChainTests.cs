@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using SfOAuthGen.Runtime;
 using SfOAuthGen.Testing;
 
@@ -99,6 +100,26 @@ public sealed class SharedChainTests
         Assert.False(File.Exists(chain.Workspace.EnvFile) && File.ReadAllText(chain.Workspace.EnvFile).Contains(chain.Workspace.Variable, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData]
+    [InlineData("--renew")]
+    public async Task A_state_the_service_encrypted_stops_the_tool_with_exit_code_1_naming_the_store_and_nothing_sent(params string[] extra)
+    {
+        await using var chain = await RotatingChain.StartAsync();
+        using (var service = chain.Service(protection: new EphemeralDataProtectionProvider()))
+        {
+            await service.GetTokenAsync();
+        }
+
+        var token = await chain.Workspace.RunAsync(chain.Token(extra));
+
+        Assert.Equal(SfAuthTool.Refused, token.Code);
+        Assert.Contains($"token store file store in {chain.StoreDirectory}", token.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, token.Out);
+        Assert.Equal(1, chain.Authorization.Refreshes);
+        Assert.Equal(0, chain.Authorization.ReuseViolations);
+    }
+
     /// <summary>A rotating org on the loopback server, a workspace whose .env holds the chain's first refresh token, and a store directory.</summary>
     private sealed class RotatingChain : IAsyncDisposable
     {
@@ -130,7 +151,7 @@ public sealed class SharedChainTests
             ["token", "Dev", "--manifest", Workspace.Manifest, "--login-url", Server.BaseUri.AbsoluteUri, .. extra, "--token-store", StoreDirectory];
 
         /// <summary>A service of the same org (its settings as generated from the workspace's manifest) with its own store object on the directory.</summary>
-        public SalesforceTokenClient Service(string? refreshToken = null) => new(
+        public SalesforceTokenClient Service(string? refreshToken = null, IDataProtectionProvider? protection = null) => new(
             new SalesforceOrgSettings
             {
                 Name = "Dev",
@@ -141,7 +162,7 @@ public sealed class SharedChainTests
                 Scope = "api refresh_token",
                 RefreshToken = SecretReference.Literal(refreshToken ?? InitialRefreshToken),
             },
-            new SalesforceTokenClientOptions { TokenStore = new FileTokenStore(StoreDirectory), IsolatedTokenState = true, FailureBackoff = TimeSpan.Zero });
+            new SalesforceTokenClientOptions { TokenStore = new FileTokenStore(StoreDirectory, protection), IsolatedTokenState = true, FailureBackoff = TimeSpan.Zero });
 
         public async ValueTask DisposeAsync()
         {

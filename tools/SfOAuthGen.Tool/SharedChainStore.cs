@@ -22,7 +22,7 @@ internal sealed class SharedChainStore(FileTokenStore store, ISecretResolver sec
     public async ValueTask<StoredTokenState?> ReadAsync(SalesforceOrgSettings settings, Uri loginUrl, CancellationToken cancellationToken)
     {
         var key = await KeyAsync(settings, loginUrl, cancellationToken).ConfigureAwait(false);
-        return await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        return await GuardAsync(() => Store.ReadAsync(key, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -34,13 +34,33 @@ internal sealed class SharedChainStore(FileTokenStore store, ISecretResolver sec
     {
         var configured = settings with { RefreshToken = SecretReference.Literal(refreshToken) };
         var key = await KeyAsync(configured, loginUrl, cancellationToken).ConfigureAwait(false);
-        return await Store.TryWriteAsync(key, new StoredTokenState(1, token, refreshToken, settings.Name), 0, cancellationToken).ConfigureAwait(false);
+        return await GuardAsync(() => Store.TryWriteAsync(key, new StoredTokenState(1, token, refreshToken, settings.Name), 0, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>After the chain's refresh token was revoked: nobody may adopt the stored copy any more.</summary>
     public async ValueTask ForgetAsync(SalesforceOrgSettings settings, Uri loginUrl, CancellationToken cancellationToken)
     {
         var key = await KeyAsync(settings, loginUrl, cancellationToken).ConfigureAwait(false);
-        await Store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        await GuardAsync(async () =>
+        {
+            await Store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>A store that cannot be read or written (a state encrypted with keys the tool lacks, a file it may not open) is named, never guessed past.</summary>
+    private async ValueTask<T> GuardAsync<T>(Func<ValueTask<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new TokenStoreUnavailableException($"token store {Description}: {ex.Message} Nothing was sent to Salesforce.", ex);
+        }
     }
 }
+
+/// <summary>The token store given with --token-store cannot be read or written; the tool sends nothing and exits with 1.</summary>
+internal sealed class TokenStoreUnavailableException(string message, Exception inner) : Exception(message, inner);

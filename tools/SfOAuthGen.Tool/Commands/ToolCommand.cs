@@ -85,7 +85,7 @@ internal abstract class ToolCommand : Command
         {
             return await Output.UsageErrorAsync(ex.Message, Name).ConfigureAwait(false);
         }
-        catch (SalesforceAuthException ex)
+        catch (Exception ex) when (ex is SalesforceAuthException or TokenStoreUnavailableException)
         {
             return await Output.ErrorAsync(ex.Message, SfAuthTool.Refused).ConfigureAwait(false);
         }
