@@ -10,25 +10,16 @@ internal sealed record CommonArguments(
     string? Manifest, string? LoginUrl, string? EnvFile, string? SecretsFile, string? UserSecretsId, string? TokenStore);
 
 /// <summary>The manifest, the secret store, the login URL override and the shared token store, built from the common options.</summary>
-internal sealed class ToolContext
+internal sealed class ToolContext(string manifestPath, SecretStore store, Uri? loginUrl, SharedChainStore? chains)
 {
-    private readonly Uri? _loginUrl;
     private IReadOnlyList<ManifestOrg>? _orgs;
 
-    private ToolContext(string manifestPath, SecretStore store, Uri? loginUrl, SharedChainStore? chains)
-    {
-        ManifestPath = manifestPath;
-        Store = store;
-        _loginUrl = loginUrl;
-        Chains = chains;
-    }
+    public string ManifestPath { get; } = manifestPath;
 
-    public string ManifestPath { get; }
-
-    public SecretStore Store { get; }
+    public SecretStore Store { get; } = store;
 
     /// <summary>The token store given with <c>--token-store</c>, shared with services on this machine; null without it.</summary>
-    public SharedChainStore? Chains { get; }
+    public SharedChainStore? Chains { get; } = chains;
 
     public IReadOnlyList<ManifestOrg> Orgs => _orgs ??= ManifestReader.Read(ManifestPath);
 
@@ -77,7 +68,7 @@ internal sealed class ToolContext
     public SalesforceTokenClient Client(SalesforceOrgSettings settings, bool throughChainStore = true) =>
         new(settings, new SalesforceTokenClientOptions
         {
-            LoginUrl = _loginUrl,
+            LoginUrl = loginUrl,
             SecretResolver = Store,
             FailureBackoff = TimeSpan.Zero,
             IsolatedTokenState = true,
