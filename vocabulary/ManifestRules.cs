@@ -59,4 +59,22 @@ internal static class ManifestRules
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback))
         && uri.Host.Length > 0;
+
+    /// <summary>
+    /// Whether <paramref name="url"/> is on Salesforce's generic login hosts (<c>login.salesforce.com</c>,
+    /// <c>test.salesforce.com</c>), which serve every flow but client_credentials: that one only on a My Domain host.
+    /// </summary>
+    /// <param name="url">The loginUrl as written.</param>
+    /// <param name="host">The host, lower case without a trailing dot; empty when the URL does not parse.</param>
+    public static bool IsGenericLoginHost(string url, out string host)
+    {
+        host = string.Empty;
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        host = uri.Host.TrimEnd('.').ToLowerInvariant();
+        return host is "login.salesforce.com" or "test.salesforce.com";
+    }
 }

@@ -10,7 +10,7 @@ public class SfAuthToolTests
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs <c>sfauth login</c> and plays the browser; returns the tool's exit code and output.</summary>
-    private static async Task<(int Code, string Out, string Error, string AuthorizeUrl)> LoginAsync(
+    internal static async Task<(int Code, string Out, string Error, string AuthorizeUrl)> LoginAsync(
         Workspace workspace, RecordedResponseServer server, string org, Func<Uri, Uri>? tamper = null, params string[] extra)
     {
         var stdout = new WatchingWriter("/services/oauth2/authorize?");

@@ -145,58 +145,67 @@ internal sealed class SecretStore : ISecretResolver
 
         PrivateFile.CheckReplaceable(EnvFile);
         var lines = File.Exists(EnvFile) ? File.ReadAllLines(EnvFile).ToList() : [];
-
-        // The reader keeps the last line of a key, so the writer replaces that one and drops the earlier ones: they
-        // were dead already, and a removal must not bring one of them back.
-        var last = lines.FindLastIndex(l => Key(l) == name);
-        if (last >= 0)
-        {
-            if (value is null)
-            {
-                lines.RemoveAt(last);
-            }
-            else
-            {
-                lines[last] = name + "=" + Quote(value);
-            }
-
-            for (var i = last - 1; i >= 0; i--)
-            {
-                if (Key(lines[i]) == name)
-                {
-                    lines.RemoveAt(i);
-                }
-            }
-        }
-        else if (value is not null)
-        {
-            lines.Add(name + "=" + Quote(value));
-        }
-
+        SetEnvLine(lines, name, value);
         WritePrivate(EnvFile, lines.Count == 0 ? string.Empty : string.Join('\n', lines) + "\n");
+    }
 
-        static string? Key(string line)
+    /// <summary>
+    /// Sets (or, for null, removes) <paramref name="name"/> in the lines of an env file. The reader keeps the last line of
+    /// a key, so this replaces that one and drops the earlier ones: they were dead already, and a removal must not bring
+    /// one of them back.
+    /// </summary>
+    private static void SetEnvLine(List<string> lines, string name, string? value)
+    {
+        var last = lines.FindLastIndex(l => EnvKey(l) == name);
+        if (last < 0)
         {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith("export ", StringComparison.Ordinal))
+            if (value is not null)
             {
-                trimmed = trimmed[7..].TrimStart();
+                lines.Add(name + "=" + EnvQuote(value));
             }
 
-            var equals = trimmed.IndexOf('=', StringComparison.Ordinal);
-            return equals > 0 ? trimmed[..equals].Trim() : null;
+            return;
         }
 
-        // Single quotes keep every other character literal in the readers of .env files (ours, shells, dotenv, compose).
-        static string Quote(string value) =>
-            value.AsSpan().IndexOfAny(" #\\$`") < 0 ? value : "'" + value + "'";
+        if (value is null)
+        {
+            lines.RemoveAt(last);
+        }
+        else
+        {
+            lines[last] = name + "=" + EnvQuote(value);
+        }
 
-        static bool IsVariableName(string name) =>
-            name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-        static bool FitsEnvFile(string value) =>
-            !value.AsSpan().ContainsAny("'\"") && !value.Any(char.IsControl);
+        for (var i = last - 1; i >= 0; i--)
+        {
+            if (EnvKey(lines[i]) == name)
+            {
+                lines.RemoveAt(i);
+            }
+        }
     }
+
+    private static string? EnvKey(string line)
+    {
+        var trimmed = line.Trim();
+        if (trimmed.StartsWith("export ", StringComparison.Ordinal))
+        {
+            trimmed = trimmed[7..].TrimStart();
+        }
+
+        var equals = trimmed.IndexOf('=', StringComparison.Ordinal);
+        return equals > 0 ? trimmed[..equals].Trim() : null;
+    }
+
+    // Single quotes keep every other character literal in the readers of .env files (ours, shells, dotenv, compose).
+    private static string EnvQuote(string value) =>
+        value.AsSpan().IndexOfAny(" #\\$`") < 0 ? value : "'" + value + "'";
+
+    private static bool IsVariableName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static bool FitsEnvFile(string value) =>
+        !value.AsSpan().ContainsAny("'\"") && !value.Any(char.IsControl);
 
     private static Dictionary<string, string> ReadSecretsFile(string path)
     {

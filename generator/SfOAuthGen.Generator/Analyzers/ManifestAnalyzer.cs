@@ -102,22 +102,10 @@ public sealed class ManifestAnalyzer : DiagnosticAnalyzer
         {
             Report(context, DiagnosticDescriptors.RetiringPasswordFlow, path, text, flow.Span, orgName);
         }
-        else if (flow?.Text == "client_credentials" && loginUrl is not null && IsGenericLoginHost(loginUrl.Text!, out var host))
+        else if (flow?.Text == "client_credentials" && loginUrl is not null && ManifestRules.IsGenericLoginHost(loginUrl.Text!, out var host))
         {
             Report(context, DiagnosticDescriptors.ClientCredentialsOnGenericHost, path, text, loginUrl.Span, orgName, host);
         }
-    }
-
-    private static bool IsGenericLoginHost(string url, out string host)
-    {
-        host = string.Empty;
-        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        host = uri.Host.TrimEnd('.').ToLowerInvariant();
-        return host is "login.salesforce.com" or "test.salesforce.com";
     }
 
     private static void Report(AdditionalFileAnalysisContext context, DiagnosticDescriptor descriptor, string path, SourceText text, TextSpan span, params object[] args)
