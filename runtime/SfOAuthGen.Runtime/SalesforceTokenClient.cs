@@ -240,13 +240,19 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
         if (started is not null)
         {
-            _ = RunFlightAsync(started, from);
+            var run = RunFlightAsync(started, from);
+            if (!cancellationToken.CanBeCanceled)
+            {
+                // The caller that started the flight awaits it directly: its continuation runs as the response arrives,
+                // without the thread-pool hop the shared task's (asynchronous) continuations take.
+                return new ValueTask<SalesforceToken>(run);
+            }
         }
 
         return new ValueTask<SalesforceToken>(flight.WaitAsync(cancellationToken));
     }
 
-    private async Task RunFlightAsync(TaskCompletionSource<SalesforceToken> flight, TokenState from)
+    private async Task<SalesforceToken> RunFlightAsync(TaskCompletionSource<SalesforceToken> flight, TokenState from)
     {
         var chain = _chain;
         TokenState? next = null;
@@ -289,12 +295,13 @@ public sealed partial class SalesforceTokenClient : IDisposable
         if (next is not null)
         {
             flight.SetResult(next.Token!);
+            return next.Token!;
         }
-        else
-        {
-            flight.SetException(failure!);
-            _ = flight.Task.Exception; // observed: callers may all have stopped waiting
-        }
+
+        flight.SetException(failure!);
+        _ = flight.Task.Exception; // observed: callers may all have stopped waiting
+        ExceptionDispatchInfo.Throw(failure!);
+        return null!; // not reached
     }
 
     /// <summary>Whether the state's token is before its renewal instant, by the client's clock.</summary>

@@ -83,24 +83,6 @@ internal sealed class OAuthEndpoints
 
     public string OrgName => _settings.Name;
 
-    /// <summary>Posts the form and reads the answer; failures to get one become <see cref="SalesforceAuthException"/>s.</summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<OAuthResponse> PostAsync(OAuthOperation operation, TokenRequest request, CancellationToken cancellationToken)
-    {
-        var activity = _telemetry.StartRequest(request.Flow, operation);
-        try
-        {
-            var response = await PostCoreAsync(operation, request, cancellationToken).ConfigureAwait(false);
-            _telemetry.RequestEnded(activity, request.Flow, operation, response.IsSuccess ? null : Failure(operation, request.Flow, response));
-            return response;
-        }
-        catch (Exception ex)
-        {
-            _telemetry.RequestEnded(activity, request.Flow, operation, ex);
-            throw;
-        }
-    }
-
     /// <summary>What a non-success answer means: Salesforce's error with a hint, or a clear description of what came instead.</summary>
     public SalesforceAuthException Failure(OAuthOperation operation, SalesforceFlow flow, OAuthResponse response)
     {
@@ -132,8 +114,12 @@ internal sealed class OAuthEndpoints
         return new(_settings.Name, flow, error, description, response.Status, response.IsServerSide || TokenErrorHints.IsTransient(error), hint);
     }
 
-    private async Task<OAuthResponse> PostCoreAsync(OAuthOperation operation, TokenRequest request, CancellationToken cancellationToken)
+    /// <summary>Posts the form and reads the answer; failures to get one become <see cref="SalesforceAuthException"/>s.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<OAuthResponse> PostAsync(OAuthOperation operation, TokenRequest request, CancellationToken cancellationToken)
     {
+        // One method, not a wrapper for telemetry around a core: each async layer costs an allocation per request.
+        var activity = _telemetry.StartRequest(request.Flow, operation);
         var address = Address(operation);
         var name = Name(operation);
         // One source per request: the time-out is its timer (on the client's TimeProvider), the caller's token cancels it too.
@@ -159,26 +145,38 @@ internal sealed class OAuthEndpoints
                     "Salesforce's OAuth answers are small: a proxy or a server that is not Salesforce answered; check loginUrl.");
             }
 
-            return new OAuthResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, read.Bytes, ResponseBody.EncodingOf(response.Content));
+            var answer = new OAuthResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, read.Bytes, ResponseBody.EncodingOf(response.Content));
+            _telemetry.RequestEnded(activity, request.Flow, operation, answer.IsSuccess ? null : Failure(operation, request.Flow, answer));
+            return answer;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (OperationCanceledException ex)
-        {
-            // No caller's token reaches here: the request timed out (ours, or HttpClient.Timeout).
-            throw new SalesforceAuthException(
-                _settings.Name, request.Flow, null, string.Create(CultureInfo.InvariantCulture, $"the {name} request timed out after {_timeout.TotalSeconds:0.###} s"), null, isTransient: true,
-                "Salesforce or the network is slow; try again later or raise RequestTimeout.", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SalesforceAuthException(
-                _settings.Name, request.Flow, null, $"the {name} request failed on the network ({ex.Message})", ex.StatusCode, isTransient: true,
-                $"Check that {address.Host} is reachable (DNS, proxy, firewall); try again later.", ex);
+            var failure = Classify(ex, request.Flow, name, address, cancellationToken);
+            _telemetry.RequestEnded(activity, request.Flow, operation, failure);
+            if (ReferenceEquals(failure, ex))
+            {
+                throw;
+            }
+
+            throw failure;
         }
     }
+
+    /// <summary>What went wrong getting an answer at all: the caller's cancellation, a time-out, the network.</summary>
+    private Exception Classify(Exception ex, SalesforceFlow flow, string name, Uri address, CancellationToken cancellationToken) => ex switch
+    {
+        SalesforceAuthException => ex,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => new OperationCanceledException(cancellationToken),
+
+        // No caller's token reaches here: the request timed out (ours, or HttpClient.Timeout).
+        OperationCanceledException => new SalesforceAuthException(
+            _settings.Name, flow, null, string.Create(CultureInfo.InvariantCulture, $"the {name} request timed out after {_timeout.TotalSeconds:0.###} s"), null, isTransient: true,
+            "Salesforce or the network is slow; try again later or raise RequestTimeout.", ex),
+        HttpRequestException network => new SalesforceAuthException(
+            _settings.Name, flow, null, $"the {name} request failed on the network ({network.Message})", network.StatusCode, isTransient: true,
+            $"Check that {address.Host} is reachable (DNS, proxy, firewall); try again later.", ex),
+        _ => ex,
+    };
 
     private Uri Address(OAuthOperation operation) => operation switch
     {

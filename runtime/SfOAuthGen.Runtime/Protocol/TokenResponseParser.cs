@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,10 +22,10 @@ internal static class TokenResponseParser
     public static SalesforceToken ParseSuccess(
         ReadOnlyMemory<byte> utf8Body, string orgName, SalesforceFlow flow, HttpStatusCode status, DateTimeOffset expiresAt, string? clientSecret, bool verifySignature)
     {
-        JsonDocument document;
+        SuccessFields fields;
         try
         {
-            document = JsonDocument.Parse(utf8Body);
+            fields = ReadFields(utf8Body.Span);
         }
         catch (JsonException ex)
         {
@@ -31,49 +33,172 @@ internal static class TokenResponseParser
                 orgName, flow, null, "the token endpoint's response is not valid JSON (truncated or not JSON)", status, isTransient: true, "Try again later.", ex);
         }
 
-        using (document)
+        if (!fields.IsObject)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            throw Invalid(orgName, flow, status, "the token endpoint's response is not a JSON object");
+        }
+
+        var accessToken = fields.AccessToken;
+        var instanceUrlText = fields.InstanceUrl;
+        if (string.IsNullOrEmpty(accessToken) || string.IsNullOrEmpty(instanceUrlText))
+        {
+            var missing = string.IsNullOrEmpty(accessToken) ? "access_token" : "instance_url";
+            throw Invalid(orgName, flow, status, $"the token endpoint's response has no {missing}");
+        }
+
+        if (!Uri.TryCreate(instanceUrlText, UriKind.Absolute, out var instanceUrl) || !TransportSecurity.IsAllowed(instanceUrl))
+        {
+            throw Invalid(orgName, flow, status, $"the instance_url '{instanceUrlText}' is not an HTTPS URL (only loopback hosts may use http)");
+        }
+
+        var id = fields.Id;
+        var issuedAtText = fields.IssuedAt;
+        var signature = fields.Signature;
+        if (verifySignature && !string.IsNullOrEmpty(clientSecret) && signature is not null && id is not null && issuedAtText is not null
+            && !SignatureMatches(clientSecret, id, issuedAtText, signature))
+        {
+            throw new SalesforceAuthException(
+                orgName, flow, "invalid_signature", "the response's signature does not match its id and issued_at", status, isTransient: false,
+                "The response was altered in transit, or the client secret differs from the connected app's consumer secret. VerifySignature = false turns the check off.");
+        }
+
+        return new SalesforceToken(accessToken, instanceUrl, expiresAt)
+        {
+            IdentityUrl = Uri.TryCreate(id, UriKind.Absolute, out var identityUrl) ? identityUrl : null,
+            TokenType = fields.TokenType is { Length: > 0 } type ? type : "Bearer",
+            IssuedAt = ParseIssuedAt(issuedAtText),
+            Scope = fields.Scope,
+            RefreshToken = fields.RefreshToken is { Length: > 0 } refresh ? refresh : null,
+            Signature = signature,
+            IdToken = fields.IdToken,
+            CommunityUrl = Uri.TryCreate(fields.CommunityUrl, UriKind.Absolute, out var community) ? community : null,
+        };
+    }
+
+    /// <summary>
+    /// One forward pass over the body with <see cref="Utf8JsonReader"/>: the fields a token response may carry, as text
+    /// (<c>issued_at</c> as a number's raw text too). Unknown fields are skipped; the whole body must be valid JSON.
+    /// </summary>
+    /// <exception cref="JsonException">The body is not valid JSON.</exception>
+    private static SuccessFields ReadFields(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        var fields = default(SuccessFields);
+        if (!reader.Read())
+        {
+            throw new JsonException("The body holds no JSON value.");
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            while (reader.Read())
             {
-                throw Invalid(orgName, flow, status, "the token endpoint's response is not a JSON object");
+                // Validate to the end: a truncated non-object is still "not valid JSON".
             }
 
-            var accessToken = GetString(root, "access_token");
-            var instanceUrlText = GetString(root, "instance_url");
-            if (string.IsNullOrEmpty(accessToken) || string.IsNullOrEmpty(instanceUrlText))
+            return fields;
+        }
+
+        fields.IsObject = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ref var slot = ref fields.Slot(ref reader, out var acceptsNumber);
+            reader.Read();
+            switch (reader.TokenType)
             {
-                var missing = string.IsNullOrEmpty(accessToken) ? "access_token" : "instance_url";
-                throw Invalid(orgName, flow, status, $"the token endpoint's response has no {missing}");
+                case JsonTokenType.String when !Unsafe.IsNullRef(ref slot):
+                    slot = reader.GetString();
+                    break;
+                case JsonTokenType.Number when acceptsNumber && !Unsafe.IsNullRef(ref slot):
+                    slot = Encoding.UTF8.GetString(reader.ValueSpan);
+                    break;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        while (reader.Read())
+        {
+            // Nothing may follow the object but whitespace; the reader throws on anything else.
+        }
+
+        return fields;
+    }
+
+    /// <summary>The text of each field a success response may carry.</summary>
+    private struct SuccessFields
+    {
+        public bool IsObject;
+        public string? AccessToken;
+        public string? InstanceUrl;
+        public string? Id;
+        public string? IssuedAt;
+        public string? Signature;
+        public string? TokenType;
+        public string? Scope;
+        public string? RefreshToken;
+        public string? IdToken;
+        public string? CommunityUrl;
+
+        /// <summary>The field the reader's property name stands for, or a null reference for one not read.</summary>
+        [UnscopedRef]
+        public ref string? Slot(ref Utf8JsonReader reader, out bool acceptsNumber)
+        {
+            acceptsNumber = false;
+            if (reader.ValueTextEquals("access_token"u8))
+            {
+                return ref AccessToken;
             }
 
-            if (!Uri.TryCreate(instanceUrlText, UriKind.Absolute, out var instanceUrl) || !TransportSecurity.IsAllowed(instanceUrl))
+            if (reader.ValueTextEquals("instance_url"u8))
             {
-                throw Invalid(orgName, flow, status, $"the instance_url '{instanceUrlText}' is not an HTTPS URL (only loopback hosts may use http)");
+                return ref InstanceUrl;
             }
 
-            var id = GetString(root, "id");
-            var issuedAtText = GetRawNumberOrString(root, "issued_at");
-            var signature = GetString(root, "signature");
-            if (verifySignature && !string.IsNullOrEmpty(clientSecret) && signature is not null && id is not null && issuedAtText is not null
-                && !SignatureMatches(clientSecret, id, issuedAtText, signature))
+            if (reader.ValueTextEquals("id"u8))
             {
-                throw new SalesforceAuthException(
-                    orgName, flow, "invalid_signature", "the response's signature does not match its id and issued_at", status, isTransient: false,
-                    "The response was altered in transit, or the client secret differs from the connected app's consumer secret. VerifySignature = false turns the check off.");
+                return ref Id;
             }
 
-            return new SalesforceToken(accessToken, instanceUrl, expiresAt)
+            if (reader.ValueTextEquals("issued_at"u8))
             {
-                IdentityUrl = Uri.TryCreate(id, UriKind.Absolute, out var identityUrl) ? identityUrl : null,
-                TokenType = GetString(root, "token_type") is { Length: > 0 } type ? type : "Bearer",
-                IssuedAt = ParseIssuedAt(issuedAtText),
-                Scope = GetString(root, "scope"),
-                RefreshToken = GetString(root, "refresh_token") is { Length: > 0 } refresh ? refresh : null,
-                Signature = signature,
-                IdToken = GetString(root, "id_token"),
-                CommunityUrl = Uri.TryCreate(GetString(root, "sfdc_community_url"), UriKind.Absolute, out var community) ? community : null,
-            };
+                acceptsNumber = true;
+                return ref IssuedAt;
+            }
+
+            if (reader.ValueTextEquals("signature"u8))
+            {
+                return ref Signature;
+            }
+
+            if (reader.ValueTextEquals("token_type"u8))
+            {
+                return ref TokenType;
+            }
+
+            if (reader.ValueTextEquals("scope"u8))
+            {
+                return ref Scope;
+            }
+
+            if (reader.ValueTextEquals("refresh_token"u8))
+            {
+                return ref RefreshToken;
+            }
+
+            if (reader.ValueTextEquals("id_token"u8))
+            {
+                return ref IdToken;
+            }
+
+            if (reader.ValueTextEquals("sfdc_community_url"u8))
+            {
+                return ref CommunityUrl;
+            }
+
+            return ref Unsafe.NullRef<string?>();
         }
     }
 
@@ -130,14 +255,25 @@ internal static class TokenResponseParser
     /// <summary>Base64(HMAC-SHA256(key = client secret, message = id + issued_at)), compared in fixed time.</summary>
     internal static bool SignatureMatches(string clientSecret, string id, string issuedAt, string signature)
     {
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(id + issuedAt));
-        var actual = new byte[(signature.Length * 3 / 4) + 3];
-        if (!Convert.TryFromBase64String(signature, actual, out var written))
+        // Spans on the stack for the usual sizes: this runs on every token response.
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var keyLength = Encoding.UTF8.GetByteCount(clientSecret);
+        var messageLength = Encoding.UTF8.GetByteCount(id) + Encoding.UTF8.GetByteCount(issuedAt);
+        var key = keyLength <= 256 ? stackalloc byte[keyLength] : new byte[keyLength];
+        var message = messageLength <= 512 ? stackalloc byte[messageLength] : new byte[messageLength];
+        Encoding.UTF8.GetBytes(clientSecret, key);
+        var written = Encoding.UTF8.GetBytes(id, message);
+        Encoding.UTF8.GetBytes(issuedAt, message[written..]);
+        HMACSHA256.HashData(key, message, expected);
+        CryptographicOperations.ZeroMemory(key); // the client secret does not linger on the stack
+
+        Span<byte> actual = stackalloc byte[64];
+        if (signature.Length > 88 || !Convert.TryFromBase64String(signature, actual, out var decoded))
         {
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(expected, actual.AsSpan(0, written));
+        return CryptographicOperations.FixedTimeEquals(expected, actual[..decoded]);
     }
 
     private static SalesforceAuthException Invalid(string orgName, SalesforceFlow flow, HttpStatusCode status, string description) =>
@@ -146,19 +282,4 @@ internal static class TokenResponseParser
 
     private static string? GetString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static string? GetRawNumberOrString(JsonElement root, string name)
-    {
-        if (!root.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
-    }
 }
