@@ -91,6 +91,9 @@ public sealed class SalesforceOrg
     public SalesforceTokenClient CreateClient(SalesforceTokenClientOptions? options = null) =>
         new(Settings, options);
 
+    /// <summary>The shared client if one exists yet, without creating it (for tests).</summary>
+    internal SalesforceTokenClient? SharedClientIfCreated => Volatile.Read(ref _client);
+
     // Off the inlined getter: taken once per org (or never, after an early Configure).
     [MethodImpl(MethodImplOptions.NoInlining)]
     private SalesforceTokenClient CreateShared()
