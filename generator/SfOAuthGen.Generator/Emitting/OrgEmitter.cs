@@ -94,7 +94,13 @@ internal static class OrgEmitter
             secrets.Add(new ScriptObject
             {
                 ["property"] = char.ToUpperInvariant(secret.Field[0]) + secret.Field.Substring(1), // a vocabulary field name
-                ["kind"] = secret.Kind.ToString(),
+                ["kind"] = secret.Kind switch
+                {
+                    SecretEmitKind.Reference => "reference",
+                    SecretEmitKind.Literal => "literal",
+                    SecretEmitKind.Manifest => "manifest",
+                    _ => throw new InvalidOperationException("Unknown secret kind " + secret.Kind),
+                },
                 ["value_literal"] = OptionalLiteral(secret.Value),
                 ["field_literal"] = Literal(secret.Field),
             });
