@@ -242,9 +242,9 @@ public class FlowMigrationTests
 
     private static string SettingsInitializer(string source)
     {
-        var start = source.IndexOf("Settings { get; } = new", StringComparison.Ordinal);
+        var start = source.IndexOf("new global::SfOAuthGen.Runtime.SalesforceOrgSettings", StringComparison.Ordinal);
         Assert.True(start >= 0, "no Settings initialiser in the generated source");
-        var end = source.IndexOf("};", start, StringComparison.Ordinal);
+        var end = source.IndexOf("\n    }", start, StringComparison.Ordinal);
         return source[start..end];
     }
 

@@ -25,6 +25,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
     private readonly ChainIdentity? _chainIdentity; // null for an isolated chain, which no registry holds
     private readonly TimeSpan _leaseDuration;
     private bool _disposed;
+    private Task<SalesforceToken>? _runningFlight; // the chain's flight when this client runs it; guarded by _chain.Gate
 
     /// <summary>Creates a client for the org described by <paramref name="settings"/>.</summary>
     /// <exception cref="SalesforceConfigurationException">
@@ -170,11 +171,13 @@ public sealed partial class SalesforceTokenClient : IDisposable
     }
 
     /// <summary>
-    /// Disposes the <see cref="HttpClient"/> the client created, if it created one; a running request ends. The org's
-    /// token state stays with the other clients of its chain and in the store.
+    /// Disposes the <see cref="HttpClient"/> the client created, if it created one; a running request ends, unless
+    /// other clients of the org's chain await it (a generated class's <c>Configure</c> replacing its shared client, say):
+    /// then it finishes for them first. The org's token state stays with the other clients of its chain and in the store.
     /// </summary>
     public void Dispose()
     {
+        Task? running;
         lock (_chain.Gate)
         {
             if (_disposed)
@@ -183,13 +186,25 @@ public sealed partial class SalesforceTokenClient : IDisposable
             }
 
             _disposed = true;
+            running = _runningFlight;
         }
 
-        if (_chainIdentity is { } identity)
+        var othersRemain = _chainIdentity is { } identity && TokenChains.Leave(identity, _chain);
+        if (running is not null && othersRemain)
         {
-            TokenChains.Leave(identity, _chain);
+            // The renewal is the chain's, not this client's: ending it would fail the remaining clients' callers and
+            // hold them in the failure back-off.
+            _ = running.ContinueWith(
+                static (_, client) => ((SalesforceTokenClient)client!).Stop(), this, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return;
         }
 
+        Stop();
+    }
+
+    private void Stop()
+    {
         // Not disposed: a running flight may still be linking to its token.
         _stopping.Cancel();
         if (_ownsHttpClient)
@@ -233,6 +248,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
                 started = new TaskCompletionSource<SalesforceToken>(TaskCreationOptions.RunContinuationsAsynchronously);
                 chain.Flight = started.Task;
+                _runningFlight = started.Task;
             }
 
             flight = chain.Flight;
@@ -290,6 +306,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
             }
 
             chain.Flight = null;
+            _runningFlight = null;
         }
 
         if (next is not null)

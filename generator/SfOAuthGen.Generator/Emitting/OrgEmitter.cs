@@ -11,13 +11,11 @@ using SfOAuthGen.Generator.Model;
 namespace SfOAuthGen.Generator;
 
 /// <summary>
-/// Renders one org's class from the <c>Org.sbntxt</c> template. Every manifest string reaches the template already
-/// escaped (a C# literal, or XML-doc text), so the template only places text.
+/// Renders one org's class from the <c>Org.sbntxt</c> template. The template gets typed values and writes the C#; every
+/// manifest string among them is already escaped (a C# literal, or XML-doc text), so the template never escapes.
 /// </summary>
 internal static class OrgEmitter
 {
-    private const string Runtime = "global::SfOAuthGen.Runtime.";
-
     // Parsed once per load of the generator; Template is safe to render from several threads.
     private static readonly Lazy<Template> OrgTemplate = new(() => LoadTemplate("Org.sbntxt"));
     private static readonly Lazy<Template> RegistrationsTemplate = new(() => LoadTemplate("Registrations.sbntxt"));
@@ -38,7 +36,7 @@ internal static class OrgEmitter
             ["doc_org"] = Doc(org.Key),
             ["doc_flow"] = Doc(org.FlowName),
             ["doc_login_url"] = Doc(org.LoginUrl),
-            ["assignments"] = Assignments(org),
+            ["settings"] = Settings(org),
         };
 
         return RenderTemplate(OrgTemplate.Value, model);
@@ -83,63 +81,49 @@ internal static class OrgEmitter
         return text.Replace("\r\n", "\n");
     }
 
-    private static ScriptArray Assignments(OrgModel org)
+    /// <summary>
+    /// The values of the org's settings initializer, typed: manifest strings as C# literals (escaped here, so the template
+    /// cannot forget to), <c>SalesforceFlow</c> member names from the vocabulary, numbers, bools, and each secret as its
+    /// kind and parts. Optional fields are null when absent. The template writes the C# around them.
+    /// </summary>
+    private static ScriptObject Settings(OrgModel org)
     {
-        var list = new ScriptArray();
-        void Add(string name, string value) => list.Add(new ScriptObject { ["name"] = name, ["value"] = value });
-
-        Add("Name", Literal(org.Key));
-        Add("LoginUrl", "new global::System.Uri(" + Literal(org.LoginUrl) + ")");
-        Add("Flow", Runtime + "SalesforceFlow." + org.FlowMember);
-        Add("ClientAuthentication", Runtime + "ClientAuthentication." + (org.BasicClientAuthentication ? "Basic" : "Body"));
+        var secrets = new ScriptArray();
         foreach (var secret in org.Secrets)
         {
-            var property = char.ToUpperInvariant(secret.Field[0]) + secret.Field.Substring(1);
-            Add(property, Runtime + "SecretReference." + secret.Kind switch
+            secrets.Add(new ScriptObject
             {
-                SecretEmitKind.Reference => "Parse(" + Literal(secret.Value!) + ")",
-                SecretEmitKind.Literal => "Literal(" + Literal(secret.Value!) + ")",
-                _ => "Manifest(" + Literal(org.Key) + ", " + Literal(secret.Field) + ")",
+                ["property"] = char.ToUpperInvariant(secret.Field[0]) + secret.Field.Substring(1), // a vocabulary field name
+                ["kind"] = secret.Kind switch
+                {
+                    SecretEmitKind.Reference => "reference",
+                    SecretEmitKind.Literal => "literal",
+                    SecretEmitKind.Manifest => "manifest",
+                    _ => throw new InvalidOperationException("Unknown secret kind " + secret.Kind),
+                },
+                ["value_literal"] = OptionalLiteral(secret.Value),
+                ["field_literal"] = Literal(secret.Field),
             });
         }
 
-        if (org.Audience is not null)
+        return new ScriptObject
         {
-            Add("Audience", Literal(org.Audience));
-        }
-
-        if (org.RedirectUri is not null)
-        {
-            Add("RedirectUri", "new global::System.Uri(" + Literal(org.RedirectUri) + ")");
-        }
-
-        if (org.Scope is not null)
-        {
-            Add("Scope", Literal(org.Scope));
-        }
-
-        if (org.SessionLifetimeTicks is { } lifetime)
-        {
-            Add("SessionLifetime", "global::System.TimeSpan.FromTicks(" + lifetime.ToString(CultureInfo.InvariantCulture) + "L)");
-        }
-
-        if (org.RenewalMarginTicks is { } margin)
-        {
-            Add("RenewalMargin", "global::System.TimeSpan.FromTicks(" + margin.ToString(CultureInfo.InvariantCulture) + "L)");
-        }
-
-        if (org.ApiVersion is not null)
-        {
-            Add("ApiVersion", Literal(org.ApiVersion));
-        }
-
-        if (org.VerifySignature is { } verify)
-        {
-            Add("VerifySignature", verify ? "true" : "false");
-        }
-
-        return list;
+            ["name_literal"] = Literal(org.Key),
+            ["login_url_literal"] = Literal(org.LoginUrl),
+            ["flow_member"] = org.FlowMember,
+            ["basic_client_authentication"] = org.BasicClientAuthentication,
+            ["secrets"] = secrets,
+            ["audience_literal"] = OptionalLiteral(org.Audience),
+            ["redirect_uri_literal"] = OptionalLiteral(org.RedirectUri),
+            ["scope_literal"] = OptionalLiteral(org.Scope),
+            ["session_lifetime_ticks"] = org.SessionLifetimeTicks,
+            ["renewal_margin_ticks"] = org.RenewalMarginTicks,
+            ["api_version_literal"] = OptionalLiteral(org.ApiVersion),
+            ["verify_signature"] = org.VerifySignature,
+        };
     }
+
+    private static string? OptionalLiteral(string? value) => value is null ? null : Literal(value);
 
     private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

@@ -61,7 +61,8 @@ internal static class TokenChains
     }
 
     /// <summary>Drops the chain once its last client is gone; its state lives on in the store.</summary>
-    public static void Leave(ChainIdentity identity, TokenChain chain)
+    /// <returns>Whether other clients still use the chain.</returns>
+    public static bool Leave(ChainIdentity identity, TokenChain chain)
     {
         lock (s_chains)
         {
@@ -69,6 +70,8 @@ internal static class TokenChains
             {
                 s_chains.Remove(identity);
             }
+
+            return chain.Clients > 0;
         }
     }
 

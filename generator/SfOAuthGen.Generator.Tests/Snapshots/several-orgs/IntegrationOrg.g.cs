@@ -11,11 +11,8 @@ namespace Consumer.App;
 [global::System.CodeDom.Compiler.GeneratedCode("SfOAuthGen", "0.1.0.0")]
 public static partial class IntegrationOrg
 {
-    private static readonly object s_gate = new object();
-    private static global::SfOAuthGen.Runtime.SalesforceTokenClient? s_client;
-
-    /// <summary>The settings of org <c>Integration</c> (client_credentials flow at https://contoso.my.salesforce.com): values and secret references, never secret values.</summary>
-    public static global::SfOAuthGen.Runtime.SalesforceOrgSettings Settings { get; } = new global::SfOAuthGen.Runtime.SalesforceOrgSettings
+    // The lazy shared client, Configure and the rest live in the runtime's SalesforceOrg; each member here delegates to it.
+    private static readonly global::SfOAuthGen.Runtime.SalesforceOrg s_org = new global::SfOAuthGen.Runtime.SalesforceOrg(new global::SfOAuthGen.Runtime.SalesforceOrgSettings
     {
         Name = "Integration",
         LoginUrl = new global::System.Uri("https://contoso.my.salesforce.com"),
@@ -23,48 +20,20 @@ public static partial class IntegrationOrg
         ClientAuthentication = global::SfOAuthGen.Runtime.ClientAuthentication.Body,
         ClientId = global::SfOAuthGen.Runtime.SecretReference.Parse("config:Salesforce:Integration:ClientId"),
         ClientSecret = global::SfOAuthGen.Runtime.SecretReference.Parse("config:Salesforce:Integration:ClientSecret"),
-    };
+    });
+
+    /// <summary>The settings of org <c>Integration</c> (client_credentials flow at https://contoso.my.salesforce.com): values and secret references, never secret values.</summary>
+    public static global::SfOAuthGen.Runtime.SalesforceOrgSettings Settings => s_org.Settings;
 
     /// <summary>The shared token client of org <c>Integration</c>, created on first use (thread-safe); <see cref="Configure"/> replaces it.</summary>
-    public static global::SfOAuthGen.Runtime.SalesforceTokenClient Client
-    {
-        get
-        {
-            var client = global::System.Threading.Volatile.Read(ref s_client);
-            if (client is not null)
-            {
-                return client;
-            }
-
-            lock (s_gate)
-            {
-                return s_client ??= new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings);
-            }
-        }
-    }
+    public static global::SfOAuthGen.Runtime.SalesforceTokenClient Client => s_org.Client;
 
     /// <summary>
     /// Points the shared client of org <c>Integration</c> at other options (a recorded-response server, an HttpClient from DI, …)
     /// and disposes the previous shared client.
     /// </summary>
     /// <param name="options">How the new shared client reaches Salesforce, resolves secrets and tells the time.</param>
-    public static void Configure(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions options)
-    {
-        if (options is null)
-        {
-            throw new global::System.ArgumentNullException(nameof(options));
-        }
-
-        var replacement = new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings, options);
-        global::SfOAuthGen.Runtime.SalesforceTokenClient? previous;
-        lock (s_gate)
-        {
-            previous = s_client;
-            global::System.Threading.Volatile.Write(ref s_client, replacement);
-        }
-
-        previous?.Dispose();
-    }
+    public static void Configure(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions options) => s_org.Configure(options);
 
     /// <summary>
     /// Gets an access token for org <c>Integration</c> (client_credentials flow at https://contoso.my.salesforce.com): the cached one while it is valid,
@@ -73,24 +42,23 @@ public static partial class IntegrationOrg
     /// <param name="cancellationToken">Cancels the wait, and the request when no other caller needs it.</param>
     /// <returns>The access token and the instance URL to call.</returns>
     public static global::System.Threading.Tasks.ValueTask<global::SfOAuthGen.Runtime.SalesforceToken> GetTokenAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        Client.GetTokenAsync(cancellationToken);
+        s_org.GetTokenAsync(cancellationToken);
 
     /// <summary>Obtains a new access token for org <c>Integration</c> now (client_credentials flow at https://contoso.my.salesforce.com), even if the cached one is valid.</summary>
     /// <param name="cancellationToken">Cancels the wait, and the request when no other caller needs it.</param>
     /// <returns>The new access token and the instance URL to call.</returns>
     public static global::System.Threading.Tasks.ValueTask<global::SfOAuthGen.Runtime.SalesforceToken> RefreshAsync(global::System.Threading.CancellationToken cancellationToken = default) =>
-        Client.RefreshAsync(cancellationToken);
+        s_org.RefreshAsync(cancellationToken);
 
     /// <summary>Drops the cached access token of org <c>Integration</c> (after a 401 <c>INVALID_SESSION_ID</c>, say) so the next call renews it.</summary>
     /// <param name="token">When given, only this token is dropped: a newer one obtained meanwhile stays.</param>
-    public static void Invalidate(global::SfOAuthGen.Runtime.SalesforceToken? token = null) =>
-        global::System.Threading.Volatile.Read(ref s_client)?.Invalidate(token); // no shared client yet: nothing is cached
+    public static void Invalidate(global::SfOAuthGen.Runtime.SalesforceToken? token = null) => s_org.Invalidate(token);
 
     /// <summary>Creates an independent token client for org <c>Integration</c> (client_credentials flow at https://contoso.my.salesforce.com), for tests, DI or several servers in one process.</summary>
     /// <param name="options">The HttpClient, login URL override, secret resolver and clock to use; defaults when null.</param>
     /// <returns>A new client the caller owns and disposes.</returns>
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient CreateClient(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions? options = null) =>
-        new global::SfOAuthGen.Runtime.SalesforceTokenClient(Settings, options);
+        s_org.CreateClient(options);
 }
 
 /// <summary>Registers the Salesforce org <c>Integration</c> (client_credentials flow at https://contoso.my.salesforce.com) with a service collection.</summary>
