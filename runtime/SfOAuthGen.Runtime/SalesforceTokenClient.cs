@@ -63,7 +63,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
         _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
         var fixedClient = _http;
         var httpSource = fixedClient is null ? options.HttpClientSource! : () => fixedClient;
-        var endpoints = new OAuthEndpoints(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        var endpoints = new OAuthEndpoints(httpSource, fixedClient, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
         _endpoint = new TokenEndpoint(endpoints, _time, settings.VerifySignature);
         _oauth = new RevocationAndIntrospection(endpoints, settings);
         _grants = new OrgGrants(settings, _resolver, _endpoint, _time, LoginUrl);
