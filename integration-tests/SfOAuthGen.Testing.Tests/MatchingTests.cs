@@ -137,4 +137,62 @@ public class MatchingTests
         Assert.Equal((HttpStatusCode)599, (await client.PostAsync("/services/oauth2/userinfo?format=json", null)).StatusCode);
         Assert.Equal((HttpStatusCode)599, (await client.GetAsync("/services/oauth2/other?format=json")).StatusCode);
     }
+    [Fact]
+    public async Task A_template_with_several_placeholders_matches_a_long_hostile_value_correctly()
+    {
+        // A lazy-group regex backtracked for over a minute on this (issue 13, item 10); the matcher must not backtrack.
+        const string Template = "{{secret:a}}-{{secret:b}}-{{secret:c}}-{{secret:d}}-{{secret:e}}-{{secret:f}}!";
+        var pattern = RequestPattern.Get("/q").WithQuery("v", Template);
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+        var hostile = new string('-', 400);
+        var matching = new string('-', 399) + "!";
+
+        var refused = await client.GetAsync("/q?v=" + hostile);
+        var accepted = await client.GetAsync("/q?v=" + Uri.EscapeDataString(matching));
+
+        Assert.Equal((HttpStatusCode)599, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Bearer {{secret:t}} {{secret:t}}", "Bearer abc abc", true)]
+    [InlineData("Bearer {{secret:t}} {{secret:t}}", "Bearer abc abd", false)]
+    [InlineData("{{secret:a}}.{{secret:b}}.sig", "x.y.z.sig", true)]
+    [InlineData("{{secret:a}}{{secret:b}}!", "ab!", true)]
+    [InlineData("pre{{secret:a}}post", "prepost", true)]
+    [InlineData("pre{{secret:a}}post", "prepos", false)]
+    [InlineData("pre{{secret:a}}post", "xprepost", false)]
+    public async Task Templates_match_like_a_glob_with_repeated_names_equal(string template, string value, bool matches)
+    {
+        var pattern = RequestPattern.Get("/q").WithHeader("X-Value", template);
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = TestSupport.Client(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/q");
+        request.Headers.TryAddWithoutValidation("X-Value", value);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(matches ? HttpStatusCode.OK : (HttpStatusCode)599, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_held_value_inside_a_template_must_be_sent_exactly()
+    {
+        var pattern = RequestPattern.Get("/q").WithHeader("X-Value", "{{secret:a}}:{{secret:b}}");
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette().Add(Repeating(pattern)));
+        server.Secrets["b"] = "part";
+        using var client = TestSupport.Client(server);
+
+        async Task<HttpStatusCode> SendAsync(string value)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/q");
+            request.Headers.TryAddWithoutValidation("X-Value", value);
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        // The first ':' is not where b starts: only a matcher that places b's held value itself accepts this.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync("x:y:part"));
+        Assert.Equal((HttpStatusCode)599, await SendAsync("x:other"));
+    }
 }
