@@ -251,6 +251,17 @@ internal sealed partial class CompiledInteraction
         return buffer.WrittenMemory;
     }
 
+    /// <summary>A header value to send: placeholders filled (binding generated fakes), one value per line of the recorded text.</summary>
+    public Microsoft.Extensions.Primitives.StringValues RenderHeader(string value, ConcurrentDictionary<string, string> secrets)
+    {
+        if (SecretRules.ContainsPlaceholder(value))
+        {
+            value = SecretRules.PlaceholderRegex().Replace(value, m => secrets.GetOrAdd(m.Groups[1].Value, SecretRules.FakeValue));
+        }
+
+        return value.Contains('\n', StringComparison.Ordinal) ? value.Split('\n') : value;
+    }
+
     /// <summary>Base64(HMAC-SHA256(client secret, id + issued_at)); the last result is kept, since a test sends the same secret again and again.</summary>
     private byte[] Sign(string clientSecret)
     {

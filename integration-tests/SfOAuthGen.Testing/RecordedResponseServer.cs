@@ -133,7 +133,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
                 message.Append('\n').Append("- ").Append(request);
             }
 
-            throw new CassetteMismatchException(message.ToString(), list);
+            throw new CassetteMismatchException(SecretRules.MaskTokens(message.ToString()), list);
         }
     }
 
@@ -331,13 +331,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
     }
 
-    private static void WriteHead(HttpResponse response, CompiledInteraction match)
+    private void WriteHead(HttpResponse response, CompiledInteraction match)
     {
         response.StatusCode = match.Status;
         response.ContentType = match.ContentType;
         foreach (var (name, value) in match.Headers)
         {
-            response.Headers[name] = value;
+            response.Headers[name] = match.RenderHeader(value, Secrets);
         }
     }
 
@@ -357,7 +357,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             }
         }
 
-        var report = new UnmatchedRequest(Describe(request), closest?.Source, closestDifferences ?? []);
+        var report = new UnmatchedRequest(Describe(request), closest?.Source, (closestDifferences ?? []).ConvertAll(SecretRules.MaskTokens));
         unmatched.Enqueue(report);
         options.Log?.Invoke($"{report} -> {options.UnmatchedStatusCode} (no matching interaction)");
         var body = JsonSerializer.SerializeToUtf8Bytes(
@@ -373,7 +373,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
     private string Describe(ObservedRequest request)
     {
         var held = (IReadOnlyCollection<string>)Secrets.Values;
-        var text = new StringBuilder(request.Method).Append(' ').Append(request.Path);
+        var text = new StringBuilder(request.Method).Append(' ').Append(SecretRules.MaskValue("path", request.Path, held));
         if (request.Query.Count > 0)
         {
             text.Append('?').AppendJoin('&', request.Query.Select(p => p.Key + "=" + SecretRules.MaskValue(p.Key, p.Value, held)));
@@ -390,7 +390,8 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             text.Append(" Authorization: ").Append(SecretRules.MaskHeader("Authorization", authorization, held));
         }
 
-        return text.ToString();
+        // A token under a name no rule knows (a query parameter's name, say) is still caught by its shape.
+        return SecretRules.MaskTokens(text.ToString());
     }
 
     /// <summary>Kestrel's entry point: one request delegate, no middleware.</summary>
