@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace SfOAuthGen.Testing.Tests;
 
 /// <summary>The committed cassettes load and follow Salesforce's documented shapes (docs/testing.md, SALESFORCE.md).</summary>
-public class CassetteFileTests
+public abstract class CassetteFileTests : ServerModeTests
 {
     private static readonly Regex AccessToken = new("^00D[0-9A-Za-z]{12}![0-9A-Za-z._]{40,}$");
     private static readonly Regex RefreshToken = new("^5Aep861[0-9A-Za-z._]{72,}$");
@@ -100,8 +100,8 @@ public class CassetteFileTests
     [InlineData("error-unsupported-grant-type.json", "passwrd", "unsupported_grant_type", "grant type not supported")]
     public async Task Error_cassettes_answer_salesforce_errors(string name, string grant, string error, string description)
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, name)));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, name)));
+        using var client = Client(server);
 
         var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
             ("grant_type", grant), ("username", "u"), ("password", "p"), ("refresh_token", "r"), ("client_id", "3MVGfake"), ("client_secret", "cs")));
@@ -115,8 +115,8 @@ public class CassetteFileTests
     [Fact]
     public async Task Invalid_session_cassette_answers_401_from_the_data_api()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "invalid-session-401.json")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "invalid-session-401.json")));
+        using var client = Client(server);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
         request.Headers.Authorization = new("Bearer", "00DFAKE00000001!AQsomeExpiredSession");
 
@@ -129,8 +129,8 @@ public class CassetteFileTests
     [Fact]
     public async Task Quickstart_serves_the_whole_walkthrough_and_the_data_api_needs_the_latest_token()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "quickstart.json")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "quickstart.json")));
+        using var client = Client(server);
         using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
         {
             Content = TestSupport.Form(("grant_type", "password"), ("username", "user@example.com"), ("password", "pwTOKEN")),
@@ -160,4 +160,14 @@ public class CassetteFileTests
         Assert.Equal(3, tokens.Distinct().Count());
         Assert.Empty(server.UnusedInteractions);
     }
+}
+
+public sealed class CassetteFileTestsOverSockets : CassetteFileTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class CassetteFileTestsInMemory : CassetteFileTests
+{
+    protected override bool InMemory => true;
 }

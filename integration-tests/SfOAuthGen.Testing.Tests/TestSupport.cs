@@ -80,3 +80,23 @@ internal sealed class SignallingTimeProvider : FakeTimeProvider
         return timer;
     }
 }
+
+/// <summary>
+/// Tests of cassette behaviour that must hold in both modes: each derived class runs every test of its base over a
+/// loopback socket and in memory (same inputs, same results).
+/// </summary>
+public abstract class ServerModeTests
+{
+    /// <summary>Whether this run's servers answer in memory.</summary>
+    protected abstract bool InMemory { get; }
+
+    protected Task<RecordedResponseServer> StartAsync(Cassette cassette, RecordedResponseServerOptions? options = null)
+    {
+        options ??= new RecordedResponseServerOptions();
+        options.InMemory = InMemory;
+        return RecordedResponseServer.StartAsync(cassette, options);
+    }
+
+    protected static HttpClient Client(RecordedResponseServer server) =>
+        server.IsInMemory ? new HttpClient(server.CreateHandler()) { BaseAddress = server.BaseUri } : TestSupport.Client(server);
+}

@@ -15,11 +15,13 @@ namespace SfOAuthGen.Testing;
 
 /// <summary>
 /// A real HTTP/1.1 server on <c>127.0.0.1</c> that answers requests from a <see cref="Cassette"/> (or, in record mode,
-/// proxies them to an upstream and records a redacted cassette). Start one per test; many may run at once.
+/// proxies them to an upstream and records a redacted cassette). Start one per test; many may run at once. With
+/// <see cref="RecordedResponseServerOptions.InMemory"/> the same server answers through <see cref="CreateHandler"/>
+/// instead, without a socket.
 /// </summary>
-public sealed class RecordedResponseServer : IAsyncDisposable
+public sealed partial class RecordedResponseServer : IAsyncDisposable
 {
-    private readonly KestrelServer kestrel;
+    private readonly KestrelServer? kestrel;
     private readonly RecordedResponseServerOptions options;
     private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -29,6 +31,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
     private readonly Cassette cassette;
     private CompiledInteraction[]? interactions;
     private int disposed;
+    private IPEndPoint? endPoint;
 
     private RecordedResponseServer(Cassette cassette, RecordedResponseServerOptions options, Recorder? recorder)
     {
@@ -41,6 +44,11 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             Secrets[name] = value;
         }
 
+        if (options.InMemory)
+        {
+            return;
+        }
+
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false };
         kestrelOptions.Limits.MinResponseDataRate = null; // slow-body faults must not be cut off by Kestrel
         kestrelOptions.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http1);
@@ -48,11 +56,18 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         kestrel = new KestrelServer(Options.Create(kestrelOptions), transport, NullLoggerFactory.Instance);
     }
 
-    /// <summary>The server's address, <c>http://127.0.0.1:PORT/</c>.</summary>
+    /// <summary>
+    /// The server's address, <c>http://127.0.0.1:PORT/</c>. An in-memory server has <see cref="InMemoryBaseUri"/>: only
+    /// clients from <see cref="CreateHandler"/> or <see cref="CreateClient"/> reach it.
+    /// </summary>
     public Uri BaseUri { get; private set; } = null!;
 
     /// <summary>The address and port the server is bound to (always <c>127.0.0.1</c>).</summary>
-    public IPEndPoint EndPoint { get; private set; } = null!;
+    /// <exception cref="InvalidOperationException">The server is in memory and has no socket.</exception>
+    public IPEndPoint EndPoint => endPoint ?? throw new InvalidOperationException("An in-memory server has no endpoint; send requests through CreateHandler() or CreateClient().");
+
+    /// <summary>Whether the server answers in memory (<see cref="RecordedResponseServerOptions.InMemory"/>) rather than on a socket.</summary>
+    public bool IsInMemory => kestrel is null;
 
     /// <summary>The built-in OAuth behaviours, when <see cref="RecordedResponseServerOptions.Authorization"/> turned them on.</summary>
     public AuthorizationServer? Authorization { get; }
@@ -168,12 +183,16 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        if (kestrel is not null)
         {
-            await kestrel.StopAsync(grace.Token).ConfigureAwait(false);
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                await kestrel.StopAsync(grace.Token).ConfigureAwait(false);
+            }
+
+            kestrel.Dispose();
         }
 
-        kestrel.Dispose();
         recorder?.Dispose();
         stopping.Dispose();
     }
@@ -197,6 +216,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
+        if (kestrel is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Compile(InMemoryBaseUri);
+            return;
+        }
+
         try
         {
             await kestrel.StartAsync(new Application(this), cancellationToken).ConfigureAwait(false);
@@ -209,8 +235,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
         var address = kestrel.Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bound = new Uri(address);
-        EndPoint = new IPEndPoint(IPAddress.Parse(bound.Host), bound.Port);
-        BaseUri = new Uri($"http://127.0.0.1:{bound.Port}/");
+        endPoint = new IPEndPoint(IPAddress.Parse(bound.Host), bound.Port);
+        Compile(new Uri($"http://127.0.0.1:{bound.Port}/"));
+    }
+
+    private void Compile(Uri baseUri)
+    {
+        BaseUri = baseUri;
         var compiled = new CompiledInteraction[cassette.Interactions.Count];
         for (var i = 0; i < compiled.Length; i++)
         {

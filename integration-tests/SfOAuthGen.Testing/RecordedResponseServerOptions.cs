@@ -3,6 +3,13 @@ namespace SfOAuthGen.Testing;
 /// <summary>Settings for a <see cref="RecordedResponseServer"/>.</summary>
 public sealed class RecordedResponseServerOptions
 {
+    /// <summary>
+    /// Answers through <see cref="RecordedResponseServer.CreateHandler"/> instead of a socket: the same cassette, matching,
+    /// sequences, placeholders and faults, with no port (a connection reset becomes an <see cref="HttpRequestException"/>).
+    /// For unit tests and <c>SalesforceTokenClientOptions.HttpClient</c>.
+    /// </summary>
+    public bool InMemory { get; set; }
+
     /// <summary>The loopback port to listen on; 0 (the default) lets the kernel choose a free one.</summary>
     public int Port { get; set; }
 
