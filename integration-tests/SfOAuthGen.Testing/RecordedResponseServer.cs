@@ -174,7 +174,11 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
     /// <exception cref="SecretLeakException">A secret value could still be found in the cassette in some encoding.</exception>
     public void SaveRecording(string path) => GetRecording().Save(path);
 
-    /// <summary>Stops the server: pending fault delays are cancelled, then connections are closed.</summary>
+    /// <summary>
+    /// Stops the server: pending fault delays are cancelled, then connections are closed. A server started from a cassette
+    /// file in a recording <see cref="RecordMode"/> then writes the file.
+    /// </summary>
+    /// <exception cref="SecretLeakException">The recording would leak a secret; the file was not written.</exception>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -195,6 +199,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
 
         recorder?.Dispose();
         stopping.Dispose();
+        SaveOnDispose(); // after stopping, so the file holds every exchange; throws SecretLeakException rather than leak
     }
 
     private static RecordedResponseServerOptions Validate(RecordedResponseServerOptions? options)
@@ -261,7 +266,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
         }
 
         var request = await ObservedRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        if (recorder is not null)
+        if (recorder is not null && !replayFirst)
         {
             var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);
             options.Log?.Invoke($"{Describe(request)} -> {status} (recorded)");
@@ -282,6 +287,14 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
                 match = candidate;
                 break;
             }
+        }
+
+        if (match is null && recorder is not null)
+        {
+            // new_episodes: what the cassette does not answer is fetched and recorded.
+            var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);
+            options.Log?.Invoke($"{Describe(request)} -> {status} (recorded, new episode)");
+            return;
         }
 
         if (match is null)

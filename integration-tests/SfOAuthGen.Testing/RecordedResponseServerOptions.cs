@@ -10,6 +10,15 @@ public sealed class RecordedResponseServerOptions
     /// </summary>
     public bool InMemory { get; set; }
 
+    /// <summary>
+    /// The record mode of a server started from a cassette file (<see cref="RecordedResponseServer.StartAsync(string, RecordedResponseServerOptions?, CancellationToken)"/>);
+    /// <see langword="null"/> (the default) reads <c>SFAUTH_RECORD</c>, and without it replays only.
+    /// </summary>
+    public RecordMode? RecordMode { get; set; }
+
+    /// <summary>Where a recording mode sends requests, e.g. <c>https://login.salesforce.com</c> or a My Domain host.</summary>
+    public Uri? Upstream { get; set; }
+
     /// <summary>The loopback port to listen on; 0 (the default) lets the kernel choose a free one.</summary>
     public int Port { get; set; }
 

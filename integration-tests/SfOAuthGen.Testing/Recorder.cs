@@ -152,7 +152,20 @@ internal sealed class Recorder : IDisposable
         }
     }
 
-    public Cassette BuildCassette()
+    /// <summary>The recorded exchanges so far.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return exchanges.Count;
+            }
+        }
+    }
+
+    /// <summary>The redacted cassette: <paramref name="replayed"/>'s interactions (new_episodes) followed by what was recorded.</summary>
+    public Cassette BuildCassette(Cassette? replayed = null)
     {
         Exchange[] snapshot;
         lock (gate)
@@ -201,7 +214,17 @@ internal sealed class Recorder : IDisposable
         }
 
         // Pass 2: write the interactions with every secret replaced, wherever it occurs.
-        var cassette = new Cassette { Description = "Recorded by SfOAuthGen.Testing; every secret replaced by a placeholder." };
+        var cassette = new Cassette { Description = replayed?.Description ?? "Recorded by SfOAuthGen.Testing; every secret replaced by a placeholder." };
+        foreach (var interaction in replayed?.Interactions ?? [])
+        {
+            cassette.Add(interaction);
+        }
+
+        foreach (var (name, value) in replayed?.Placeholders ?? new Dictionary<string, string>())
+        {
+            cassette.Placeholders[name] = value;
+        }
+
         foreach (var exchange in snapshot)
         {
             var pattern = new RequestPattern(exchange.Request.Method, names.Redact(exchange.Request.Path));
