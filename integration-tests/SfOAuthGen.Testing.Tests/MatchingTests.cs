@@ -195,6 +195,27 @@ public abstract class MatchingTests : ServerModeTests
         Assert.Equal(HttpStatusCode.OK, await SendAsync("x:y:part"));
         Assert.Equal((HttpStatusCode)599, await SendAsync("x:other"));
     }
+
+    [Fact]
+    public async Task Json_bodies_match_like_forms_a_subset_with_placeholders()
+    {
+        var pattern = RequestPattern.Post("/services/apexrest/login").WithJson("""{"grant":"password","credentials":{"user":"u@example.com","password":"{{secret:password}}"},"scopes":["api"]}""");
+        await using var server = await StartAsync(new Cassette().Add(Repeating(pattern)));
+        using var client = Client(server);
+
+        var reordered = await client.PostAsync("/services/apexrest/login", new StringContent(
+            """{"scopes":["api","web"],"extra":1,"credentials":{"password":"any \u00e9 value","user":"u@example.com"},"grant":"password"}""", System.Text.Encoding.UTF8, "application/json"));
+        var wrongUser = await client.PostAsync("/services/apexrest/login", new StringContent(
+            """{"grant":"password","credentials":{"user":"other@example.com","password":"S3cr3tValue!"},"scopes":["api"]}""", System.Text.Encoding.UTF8, "application/json"));
+        var notJson = await client.PostAsync("/services/apexrest/login", TestSupport.Form(("grant", "password")));
+
+        Assert.Equal(HttpStatusCode.OK, reordered.StatusCode);
+        Assert.Equal((HttpStatusCode)599, wrongUser.StatusCode);
+        Assert.Equal((HttpStatusCode)599, notJson.StatusCode);
+        var described = await wrongUser.Content.ReadAsStringAsync();
+        Assert.Contains("JSON field 'credentials.user'", described, StringComparison.Ordinal);
+        TestSupport.AssertAbsent(described, "S3cr3tValue!");
+    }
 }
 
 public sealed class MatchingTestsOverSockets : MatchingTests

@@ -31,6 +31,9 @@ internal sealed class ObservedRequest
 
     public Dictionary<string, string> Form { get; }
 
+    /// <summary>A JSON body's leaves by path (see <see cref="JsonFields"/>), or <see langword="null"/> for a body that is not JSON.</summary>
+    public Dictionary<string, string>? Json { get; private init; }
+
     public IHeaderDictionary Headers { get; }
 
     public byte[] Body { get; }
@@ -47,6 +50,9 @@ internal sealed class ObservedRequest
             ParseUrlEncoded(Encoding.UTF8.GetString(body), form);
         }
 
+        var json = body.Length > 0 && contentType is not null && contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+            ? JsonFields.TryParse(body)
+            : null;
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         var queryString = request.QueryString.HasValue ? request.QueryString.Value! : string.Empty;
         if (queryString.Length > 1)
@@ -55,7 +61,7 @@ internal sealed class ObservedRequest
         }
 
         var basic = FoldBasic(request.Headers.Authorization.ToString(), form);
-        return new ObservedRequest(request.Method, request.Path.Value ?? "/", queryString, query, form, request.Headers, body, basic);
+        return new ObservedRequest(request.Method, request.Path.Value ?? "/", queryString, query, form, request.Headers, body, basic) { Json = json };
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -428,6 +428,11 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
             text.Append(" {").AppendJoin(", ", request.Form.Select(p => p.Key + "=" + SecretRules.MaskValue(p.Key, p.Value, held))).Append('}');
         }
 
+        if (request.Json is { Count: > 0 } json)
+        {
+            text.Append(" json{").AppendJoin(", ", json.Select(p => p.Key + "=" + SecretRules.MaskValue(JsonFields.LeafName(p.Key), p.Value, held))).Append('}');
+        }
+
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length > 0)
         {

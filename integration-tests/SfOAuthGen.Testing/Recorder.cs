@@ -191,6 +191,11 @@ internal sealed class Recorder : IDisposable
                 NameJson(exchange.Json, names);
             }
 
+            if (exchange.RequestJson is not null)
+            {
+                NameJson(exchange.RequestJson, names);
+            }
+
             foreach (var (name, values) in exchange.ResponseHeaders)
             {
                 foreach (var value in values)
@@ -230,6 +235,13 @@ internal sealed class Recorder : IDisposable
             var pattern = new RequestPattern(exchange.Request.Method, names.Redact(exchange.Request.Path));
             RedactFields(exchange.Request.Query, pattern.Query, names);
             RedactFields(exchange.Request.Form, pattern.Form, names);
+            if (exchange.RequestJson is not null)
+            {
+                var requestJson = exchange.RequestJson.DeepClone();
+                RedactJson(requestJson, names);
+                pattern.Json = requestJson;
+            }
+
             if (exchange.Authorization.Length > 0 && !exchange.Request.ClientAuthenticatedWithBasic)
             {
                 pattern.Headers["Authorization"] = BearerToken(exchange.Authorization) is { } bearer
@@ -456,6 +468,9 @@ internal sealed class Recorder : IDisposable
         JsonNode? Json,
         string Text)
     {
+        /// <summary>The request's JSON body, when it had one.</summary>
+        public JsonNode? RequestJson { get; } = Request.Json is null ? null : JsonNode.Parse(Request.Body);
+
         /// <summary>Everything the recorder saw of this exchange as text, recorded or not.</summary>
         public IEnumerable<string> EveryText()
         {
