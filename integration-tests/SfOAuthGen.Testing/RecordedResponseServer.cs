@@ -28,6 +28,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentQueue<UnmatchedRequest> unmatched = new();
     private readonly Recorder? recorder;
+    private readonly LimitPolicy? limits;
     private readonly Cassette cassette;
     private CompiledInteraction[]? interactions;
     private int disposed;
@@ -39,6 +40,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
         this.options = options;
         this.recorder = recorder;
         Authorization = options.Authorization is { } authorization ? new AuthorizationServer(authorization, options.TimeProvider) : null;
+        limits = options.Limits is { } configured ? new LimitPolicy(configured, options.TimeProvider) : null;
         foreach (var (name, value) in cassette.Placeholders)
         {
             Secrets[name] = value;
@@ -266,6 +268,17 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
         }
 
         var request = await ObservedRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (limits is not null)
+        {
+            await AnswerWithinLimitsAsync(context, request, compiled, limits).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, request, compiled).ConfigureAwait(false);
+    }
+
+    private async Task AnswerAsync(HttpContext context, ObservedRequest request, CompiledInteraction[] compiled)
+    {
         if (recorder is not null && !replayFirst)
         {
             var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);

@@ -31,6 +31,9 @@ public sealed class RecordedResponseServerOptions
     /// <summary>Receives one line per request (secrets masked); <see langword="null"/> (the default) logs nothing.</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>Salesforce's login rate limit, refresh-token idle expiry and session timeout; <see langword="null"/> (the default) applies none.</summary>
+    public SalesforceLimits? Limits { get; set; }
+
     /// <summary>
     /// Turns on the built-in OAuth behaviours (authorize with PKCE, the authorization-code, JWT bearer and refresh grants
     /// for tokens the server issued, revoke, introspect); <see langword="null"/> (the default) serves the cassette only.
