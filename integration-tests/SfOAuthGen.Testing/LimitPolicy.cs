@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http;
 namespace SfOAuthGen.Testing;
 
 /// <summary>The state behind <see cref="SalesforceLimits"/>: logins per user, and when each issued token was last used.</summary>
-internal sealed class LimitPolicy(SalesforceLimits limits, TimeProvider time)
+/// <param name="limits">What to enforce.</param>
+/// <param name="time">The clock.</param>
+/// <param name="authorizeUser">The user the built-in authorize endpoint logs in: whom an authorization code belongs to.</param>
+internal sealed class LimitPolicy(SalesforceLimits limits, TimeProvider time, string? authorizeUser)
 {
     internal const string LoginRateExceeded = "LOGIN_RATE_EXCEEDED";
 
@@ -124,8 +127,13 @@ internal sealed class LimitPolicy(SalesforceLimits limits, TimeProvider time)
         }
     }
 
-    private static string User(ObservedRequest request)
+    private string User(ObservedRequest request)
     {
+        if (request.Form.GetValueOrDefault("grant_type") == "authorization_code" && authorizeUser is not null)
+        {
+            return "user:" + authorizeUser;
+        }
+
         if (request.Form.GetValueOrDefault("username") is { Length: > 0 } username)
         {
             return "user:" + username;

@@ -40,7 +40,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
         this.options = options;
         this.recorder = recorder;
         Authorization = options.Authorization is { } authorization ? new AuthorizationServer(authorization, options.TimeProvider) : null;
-        limits = options.Limits is { } configured ? new LimitPolicy(configured, options.TimeProvider) : null;
+        limits = options.Limits is { } configured ? new LimitPolicy(configured, options.TimeProvider, options.Authorization?.Username) : null;
         foreach (var (name, value) in cassette.Placeholders)
         {
             Secrets[name] = value;
