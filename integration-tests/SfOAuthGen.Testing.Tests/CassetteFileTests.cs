@@ -16,7 +16,7 @@ public abstract class CassetteFileTests : ServerModeTests
     [
         "error-authentication-failure.json", "error-expired-refresh-token.json", "error-invalid-client-id.json", "error-invalid-client.json",
         "error-unsupported-grant-type.json", "invalid-session-401.json", "maintenance-503.json", "password-success-with-refresh-token.json",
-        "password-success.json", "quickstart.json", "refresh-rotation.json", "refresh-success.json",
+        "password-success.json", "postman-walkthrough.json", "quickstart.json", "refresh-rotation.json", "refresh-success.json",
     ];
 
     public static TheoryData<string> Files() => new(Expected);
@@ -159,6 +159,50 @@ public abstract class CassetteFileTests : ServerModeTests
         Assert.Equal((HttpStatusCode)599, await LimitsAsync(tokens[0]));
         Assert.Equal(3, tokens.Distinct().Count());
         Assert.Empty(server.UnusedInteractions);
+    }
+
+    [Fact]
+    public async Task The_postman_walkthrough_cassette_answers_the_collections_three_requests_again_and_again()
+    {
+        // The requests of docs/postman's collection, as Postman sends them (Basic client auth, then body client auth).
+        var collection = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "postman", "SfOAuthGen-walkthrough.postman_collection.json")));
+        var items = collection.RootElement.GetProperty("item").EnumerateArray().Select(i => i.GetProperty("request")).ToArray();
+        Assert.Equal(["POST", "POST", "GET"], items.Select(i => i.GetProperty("method").GetString()));
+        Assert.Equal("basic", items[0].GetProperty("auth").GetProperty("type").GetString());
+        Assert.Equal("bearer", items[2].GetProperty("auth").GetProperty("type").GetString());
+
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "postman-walkthrough.json")));
+        using var client = Client(server);
+        for (var run = 0; run < 2; run++)
+        {
+            using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
+            {
+                Content = TestSupport.Form(("grant_type", "password"), ("username", "user@example.com"), ("password", "demo-passwordDEMOSECURITYTOKEN")),
+            };
+            login.Headers.Authorization = TestSupport.Basic("demo-consumer-key", "demo-consumer-secret");
+            var token = await TestSupport.JsonAsync(await client.SendAsync(login));
+            var refreshed = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+                ("grant_type", "refresh_token"), ("refresh_token", token.GetProperty("refresh_token").GetString()!), ("client_id", "demo-consumer-key"), ("client_secret", "demo-consumer-secret"))));
+            Assert.NotEqual(token.GetProperty("access_token").GetString(), refreshed.GetProperty("access_token").GetString());
+            using var data = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(refreshed.GetProperty("instance_url").GetString()!), "/services/data/v62.0/limits"));
+            data.Headers.Authorization = new("Bearer", refreshed.GetProperty("access_token").GetString());
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(data)).StatusCode);
+        }
+
+        server.AssertAllMatched();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SfOAuthGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the repository: SfOAuthGen.sln not found above " + AppContext.BaseDirectory);
     }
 }
 
