@@ -24,7 +24,7 @@ public class InMemoryTests
     {
         await using var server = await RecordedResponseServer.StartAsync(new Cassette(), new() { InMemory = true });
         using var client = server.CreateClient();
-        using var content = new StreamContent(new NonSeekable(new byte[(1 << 20) + 1]));
+        using var content = new StreamContent(new TestSupport.UnknownLengthStream(new byte[(1 << 20) + 1]));
 
         var response = await client.PostAsync("/upload", content);
 
@@ -51,10 +51,5 @@ public class InMemoryTests
 
         Assert.Equal("same", await memory.GetStringAsync("/who"));
         Assert.Equal("same", await socket.GetStringAsync("/who"));
-    }
-
-    private sealed class NonSeekable(byte[] data) : MemoryStream(data)
-    {
-        public override bool CanSeek => false;
     }
 }

@@ -90,40 +90,12 @@ public class ServerTests
     {
         await using var server = await RecordedResponseServer.StartAsync(new Cassette());
         using var client = TestSupport.Client(server);
-        using var content = new StreamContent(new UnseekableStream(new byte[size])); // no length: sent chunked
+        using var content = new StreamContent(new TestSupport.UnknownLengthStream(new byte[size])); // no length: sent chunked
         content.Headers.ContentType = new("application/octet-stream");
 
         var response = await client.PostAsync("/upload", content);
 
         Assert.Null(content.Headers.ContentLength);
         Assert.Equal(expected, (int)response.StatusCode);
-    }
-
-    /// <summary>A stream whose length is unknown, so HttpClient must use chunked transfer encoding.</summary>
-    private sealed class UnseekableStream(byte[] data) : Stream
-    {
-        private readonly MemoryStream inner = new(data);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -52,6 +52,12 @@ internal static class TestSupport
         yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)).TrimEnd('=');
     }
 
+    /// <summary>A body whose length HttpClient cannot know, so it is sent chunked (no Content-Length).</summary>
+    public sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
     public static void AssertAbsent(string text, params string[] secrets)
     {
         foreach (var secret in secrets)

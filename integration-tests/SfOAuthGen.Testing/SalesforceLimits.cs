@@ -5,7 +5,7 @@ namespace SfOAuthGen.Testing;
 /// to tokens the server saw issued (by the cassette, the built-in authorization or the upstream) and are measured
 /// with <see cref="RecordedResponseServerOptions.TimeProvider"/>, so a fake clock steps through them.
 /// </summary>
-public sealed class SalesforceLimits
+public sealed record SalesforceLimits
 {
     /// <summary>
     /// Successful logins (password, JWT bearer, client-credentials and authorization-code grants) allowed per user in any

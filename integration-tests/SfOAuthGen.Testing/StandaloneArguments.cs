@@ -181,7 +181,7 @@ internal sealed record StandaloneArguments
                         return false;
                     }
 
-                    limits = new SalesforceLimits { LoginsPerHour = logins, RefreshTokenIdleTimeout = limits.RefreshTokenIdleTimeout, SessionTimeout = limits.SessionTimeout };
+                    limits = limits with { LoginsPerHour = logins };
                     break;
                 case "--refresh-idle-timeout" or "--session-timeout" or "--session-lifetime":
                     if (!TryParseDuration(value, out var duration))
@@ -190,16 +190,13 @@ internal sealed record StandaloneArguments
                         return false;
                     }
 
-                    if (name == "--session-lifetime")
+                    parsed = name == "--session-lifetime" ? parsed with { SessionLifetime = duration } : parsed;
+                    limits = name switch
                     {
-                        parsed = parsed with { SessionLifetime = duration };
-                    }
-                    else
-                    {
-                        limits = name == "--session-timeout"
-                            ? new SalesforceLimits { LoginsPerHour = limits.LoginsPerHour, RefreshTokenIdleTimeout = limits.RefreshTokenIdleTimeout, SessionTimeout = duration }
-                            : new SalesforceLimits { LoginsPerHour = limits.LoginsPerHour, RefreshTokenIdleTimeout = duration, SessionTimeout = limits.SessionTimeout };
-                    }
+                        "--session-timeout" => limits with { SessionTimeout = duration },
+                        "--refresh-idle-timeout" => limits with { RefreshTokenIdleTimeout = duration },
+                        _ => limits,
+                    };
 
                     break;
             }
