@@ -1,4 +1,5 @@
 using SfOAuthGen.Generator.Parsing;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Generator.Tests;
 
@@ -18,7 +19,7 @@ public class ClassNameTests
     [InlineData("prodEU", "ProdEUOrg")]
     public void Key_maps_to_class_name(string key, string expected)
     {
-        Assert.Equal(expected, ManifestParser.ToClassName(key));
+        Assert.Equal(expected, ManifestNames.ToClassName(key));
     }
 
     [Theory]
@@ -29,14 +30,14 @@ public class ClassNameTests
     [InlineData("\u200B")]
     public void Key_without_letters_or_digits_has_no_class_name(string key)
     {
-        Assert.Null(ManifestParser.ToClassName(key));
+        Assert.Null(ManifestNames.ToClassName(key));
     }
 
     [Fact]
     public void Key_whose_class_name_would_be_too_long_has_none()
     {
-        Assert.NotNull(ManifestParser.ToClassName(new string('a', ManifestParser.MaxClassNameLength - 3)));
-        Assert.Null(ManifestParser.ToClassName(new string('a', ManifestParser.MaxClassNameLength - 2)));
+        Assert.NotNull(ManifestNames.ToClassName(new string('a', ManifestNames.MaxClassNameLength - 3)));
+        Assert.Null(ManifestNames.ToClassName(new string('a', ManifestNames.MaxClassNameLength - 2)));
     }
 
     [Theory]
@@ -46,6 +47,6 @@ public class ClassNameTests
     [InlineData("colour", null)]
     public void Closest_name_is_suggested_only_when_close(string typo, string? expected)
     {
-        Assert.Equal(expected, ManifestParser.ClosestName(typo, ManifestParser.OrgProperties));
+        Assert.Equal(expected, ManifestNames.ClosestName(typo, ManifestVocabulary.OrgProperties));
     }
 }

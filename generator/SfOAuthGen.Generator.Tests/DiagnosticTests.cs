@@ -190,6 +190,27 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void SFAUTH107_password_flow_without_a_client_secret()
+    {
+        // The runtime's password flow sends client_secret and fails without one: the build must say so first.
+        const string manifest = """
+            {
+              "orgs": {
+                "Sandbox": {
+                  "loginUrl": "https://test.salesforce.com",
+                  "flow": "password",
+                  "clientId": "env:ID",
+                  "username": "env:USER",
+                  "password": "env:PASSWORD"
+                }
+              }
+            }
+            """;
+
+        AssertSingle(manifest, "SFAUTH107", "Org 'Sandbox' uses the password flow, which needs 'clientSecret'", 5, 15);
+    }
+
+    [Fact]
     public void SFAUTH108_org_name_without_letters_or_digits()
     {
         const string manifest = """
@@ -335,8 +356,10 @@ public class DiagnosticTests
         var result = GeneratorHarness.Run(manifest);
 
         Assert.Equal(["AlsoGoodOrg.g.cs", "GoodOrg.g.cs"], result.OrgSources().Select(s => s.HintName).Order(StringComparer.Ordinal));
-        Assert.Equal(["SFAUTH107", "SFAUTH107"], result.Diagnostics.Select(d => d.Id));
-        Assert.Equal(["Org 'Broken' uses the password flow, which needs 'username'", "Org 'Broken' uses the password flow, which needs 'password'"], result.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
+        Assert.Equal(["SFAUTH107", "SFAUTH107", "SFAUTH107"], result.Diagnostics.Select(d => d.Id));
+        Assert.Equal(
+            ["Org 'Broken' uses the password flow, which needs 'clientSecret'", "Org 'Broken' uses the password flow, which needs 'username'", "Org 'Broken' uses the password flow, which needs 'password'"],
+            result.Diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)));
     }
 
     [Fact]

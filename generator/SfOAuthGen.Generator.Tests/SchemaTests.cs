@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Json.Schema;
 using SfOAuthGen.Generator.Parsing;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Generator.Tests;
 
@@ -72,8 +73,8 @@ public class SchemaTests
         var root = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
         var org = schema.RootElement.GetProperty("$defs").GetProperty("org").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
 
-        Assert.Equal(ManifestParser.RootProperties.Order(StringComparer.Ordinal), root);
-        Assert.Equal(ManifestParser.OrgProperties.Order(StringComparer.Ordinal), org);
+        Assert.Equal(ManifestVocabulary.RootProperties.Order(StringComparer.Ordinal), root);
+        Assert.Equal(ManifestVocabulary.OrgProperties.Order(StringComparer.Ordinal), org);
     }
 
     private static string Describe(EvaluationResults results) =>

@@ -82,11 +82,7 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
                     new[] { DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJson, null, "the file could not be read") }.ToEquatableArray());
             }
 
-            var manifest = ManifestParser.Parse(file.Path, text, rootNamespace, cancellationToken);
-            var entries = manifest.Orgs
-                .Where(org => org.Model is not null)
-                .Select(org => new OrgEntry(org.Model!, LocationInfo.Create(file.Path, text, org.KeySpan)));
-            return new ManifestResult(file.Path, entries.ToEquatableArray(), manifest.Diagnostics.ToEquatableArray());
+            return ManifestParser.Parse(file.Path, text, rootNamespace, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

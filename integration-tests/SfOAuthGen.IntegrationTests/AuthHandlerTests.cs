@@ -34,7 +34,7 @@ public class AuthHandlerTests
         using var http = orgs.CreateHttpClient("Sandbox");
         var body = await http.GetStringAsync(LoopbackSalesforce.LimitsPath.TrimStart('/'));
 
-        Assert.Equal(["Sandbox", "dev-hub", "Loopback", "Ci", "Integration", "Dev"], orgs.Names);
+        Assert.Equal(["Sandbox", "dev-hub", "Loopback", "Ci", "Integration", "Dev", "Rotating"], orgs.Names);
         Assert.Equal(salesforce.Server.BaseUri, orgs.GetTokenClient("Sandbox").LoginUrl);
         Assert.Same(orgs.GetTokenClient("Sandbox"), app.GetRequiredKeyedService<SalesforceTokenClient>("Sandbox"));
         Assert.Equal(LimitsJson, body);

@@ -20,6 +20,7 @@ public abstract class FlowEndToEndTests : ServerModeTests
             HttpClient = Client(server),
             TimeProvider = time,
             FailureBackoff = TimeSpan.Zero,
+            IsolatedTokenState = true, // each client is its own app here (a right and a wrong secret): no shared chain
         });
 
     private static SalesforceOrgSettings Jwt(string user = "jwt.user@example.com", string? audience = null) => new()

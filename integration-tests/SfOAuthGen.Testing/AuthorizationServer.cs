@@ -20,7 +20,7 @@ public sealed record ServedGrant(string GrantType, string Subject, string? Refre
 /// token, revoke and introspect endpoints do for the web-server (PKCE), JWT bearer and refresh flows, with Salesforce's
 /// error answers. Exposed as <see cref="RecordedResponseServer.Authorization"/> so tests can see what was issued.
 /// </summary>
-public sealed class AuthorizationServer
+public sealed partial class AuthorizationServer
 {
     internal const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -59,12 +59,20 @@ public sealed class AuthorizationServer
     /// <summary>Answers the request if it is one of the built-in behaviours; otherwise returns <see langword="false"/> and writes nothing.</summary>
     internal async Task<bool> TryHandleAsync(HttpContext context, ObservedRequest request, Uri baseUri)
     {
-        var answer = request.Path switch
+        if (await TryServeLoginFormAsync(context, request).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var answer = IsKnownRefresh(request, out var refreshToken)
+            ? await RefreshAsync(request.Form, refreshToken, baseUri, context.RequestAborted).ConfigureAwait(false)
+            : request.Path switch
         {
             "/services/oauth2/authorize" when HttpMethods.IsGet(request.Method) => Authorize(request),
             RequestPattern.TokenPath when HttpMethods.IsPost(request.Method) => Token(request, baseUri),
             "/services/oauth2/revoke" when HttpMethods.IsPost(request.Method) => Revoke(request),
             "/services/oauth2/introspect" when HttpMethods.IsPost(request.Method) => Introspect(request),
+            _ when request.Path.StartsWith(DataPathPrefix, StringComparison.Ordinal) => DataApi(request),
             _ => null,
         };
         if (answer is null)
@@ -79,9 +87,9 @@ public sealed class AuthorizationServer
             response.Headers.Location = answer.Location;
         }
 
-        if (answer.Json is not null)
+        if (answer.Json is not null || answer.Array is not null)
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes(answer.Json);
+            var body = answer.Array is { } array ? JsonSerializer.SerializeToUtf8Bytes(array) : JsonSerializer.SerializeToUtf8Bytes(answer.Json);
             response.ContentType = "application/json;charset=UTF-8";
             response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
@@ -140,8 +148,6 @@ public sealed class AuthorizationServer
                 return ExchangeCode(form, baseUri);
             case JwtBearerGrant when _jwtKey is not null:
                 return JwtBearer(form, baseUri);
-            case "refresh_token" when Field(form, "refresh_token") is { } refresh && _tokens.ContainsKey(refresh):
-                return Refresh(form, refresh, baseUri);
             default:
                 return null; // the cassette's business
         }
@@ -180,24 +186,6 @@ public sealed class AuthorizationServer
         var access = Issue(refreshToken: false, _options.Username, parent: refresh);
         _grants.Enqueue(new ServedGrant("authorization_code", _options.Username, null, access, refresh));
         return Success(form, baseUri, access, refresh, _options.Scope);
-    }
-
-    private Answer Refresh(Dictionary<string, string> form, string refresh, Uri baseUri)
-    {
-        if (ClientProblem(form, requireSecret: false) is { } problem)
-        {
-            return problem;
-        }
-
-        var issued = _tokens[refresh];
-        if (!issued.IsRefreshToken || issued.Revoked)
-        {
-            return Reject(400, "invalid_grant", "expired access/refresh token", "token: refresh token revoked or not a refresh token");
-        }
-
-        var access = Issue(refreshToken: false, issued.Subject, parent: refresh);
-        _grants.Enqueue(new ServedGrant("refresh_token", issued.Subject, refresh, access, null));
-        return Success(form, baseUri, access, null, _options.Scope);
     }
 
     private Answer JwtBearer(Dictionary<string, string> form, Uri baseUri)
@@ -315,8 +303,7 @@ public sealed class AuthorizationServer
         }
 
         var token = Field(form, "token") ?? string.Empty;
-        if (!_tokens.TryGetValue(token, out var issued) || issued.Revoked
-            || (!issued.IsRefreshToken && _time.GetUtcNow() >= issued.IssuedAt + _options.SessionLifetime))
+        if (!_tokens.TryGetValue(token, out var issued) || issued.Revoked || (!issued.IsRefreshToken && !IsLive(issued)))
         {
             return new Answer(200, new Dictionary<string, object?> { ["active"] = false }, null);
         }
@@ -389,7 +376,9 @@ public sealed class AuthorizationServer
     private string Issue(bool refreshToken, string subject, string? parent)
     {
         var token = refreshToken ? "5Aep861" + RandomText(80) : "00DFAKE00000001!AQ" + RandomText(64);
-        _tokens[token] = new IssuedToken(refreshToken, subject, parent, _time.GetUtcNow());
+        // A chain's family is its first refresh token: rotation keeps it, so a reuse can revoke the whole chain.
+        var family = parent is not null && _tokens.TryGetValue(parent, out var issuer) ? issuer.Family : refreshToken ? token : null;
+        _tokens[token] = new IssuedToken(refreshToken, subject, parent, _time.GetUtcNow()) { Family = family };
         return token;
     }
 
@@ -436,7 +425,11 @@ public sealed class AuthorizationServer
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
-    private sealed record Answer(int Status, Dictionary<string, object?>? Json, string? Location);
+    private sealed record Answer(int Status, Dictionary<string, object?>? Json, string? Location)
+    {
+        /// <summary>A JSON array body (Salesforce's data-API errors), instead of <see cref="Json"/>.</summary>
+        public JsonElement? Array { get; init; }
+    }
 
     private sealed record PendingCode(string Challenge, string RedirectUri, DateTimeOffset ExpiresAt);
 
@@ -450,6 +443,15 @@ public sealed class AuthorizationServer
 
         public DateTimeOffset IssuedAt { get; } = issuedAt;
 
+        /// <summary>The first refresh token of the chain this token belongs to.</summary>
+        public string? Family { get; init; }
+
+        /// <summary>The refresh token that replaced this one when it was rotated: sending this one again is a reuse.</summary>
+        public string? SupersededBy { get; set; }
+
         public volatile bool Revoked;
+
+        /// <summary>An access token whose session ended (<see cref="ExpireSessions"/> or the session lifetime).</summary>
+        public volatile bool Expired;
     }
 }

@@ -40,6 +40,26 @@ public sealed class AuthorizationServerOptions
     /// <summary>How long issued access tokens live (introspection's <c>exp</c> is issue time plus this).</summary>
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Whether refreshes rotate the refresh token, as Salesforce does when the app enables it: each refresh returns a new
+    /// <c>refresh_token</c> and supersedes the one sent; sending a superseded one again revokes the whole chain.
+    /// </summary>
+    public bool RotateRefreshTokens { get; init; }
+
+    /// <summary>
+    /// Whether the server also plays the data API (<c>/services/data/…</c>) for the access tokens it issued: 200 while the
+    /// session lives, 401 <c>INVALID_SESSION_ID</c> once it ended (<see cref="AuthorizationServer.ExpireSessions"/>, the
+    /// session lifetime, a revocation). Off by default: data requests go to the cassette.
+    /// </summary>
+    public bool ServeDataApi { get; init; }
+
     /// <summary>How long an authorization code may wait before its exchange (Salesforce: 15 minutes).</summary>
     public TimeSpan CodeLifetime { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// When <see langword="true"/>, the authorize endpoint first shows a small HTML login form (username and password),
+    /// as Salesforce does; submitting it with <see cref="Username"/> and any password continues to the redirect with
+    /// the code. For tests that drive a real browser. Off by default: the endpoint redirects at once.
+    /// </summary>
+    public bool ServesLoginForm { get; init; }
 }

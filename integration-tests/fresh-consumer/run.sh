@@ -2,6 +2,8 @@
 # The fresh-consumer check: pack the three packages into a local folder, create a new console project outside the
 # repository, install SfOAuthGen and SfOAuthGen.Testing from that folder only, build with warnings as errors and
 # run a program that gets a token for each of two orgs from the recorded-response server on 127.0.0.1.
+# Everything restores into an empty, temporary global packages folder (NUGET_PACKAGES): what this machine has cached
+# or keeps in a local folder cannot help, so the repository and the packages restore on any machine with the registry.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +12,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sfoauthgen-fresh.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 feed="$work/feed"
 app="$work/app"
+export NUGET_PACKAGES="$work/packages"
+mkdir -p "$NUGET_PACKAGES"
+if [ -n "$(ls -A "$NUGET_PACKAGES")" ]; then
+  echo "fresh consumer: $NUGET_PACKAGES is not empty" >&2
+  exit 1
+fi
+# No source but the registry (and, for the app, the folder of packages just built) may be configured.
+if grep -qiE '<add [^>]*value="(/|[A-Za-z]:\\|\.\.?/)' "$repo/NuGet.config"; then
+  echo "fresh consumer: NuGet.config names a local folder; restore would fail on other machines (NU1301)" >&2
+  exit 1
+fi
 # A version no cache has seen, so the packages just built are the ones installed.
 version="0.1.0-fresh.$(date +%s)"
 
@@ -21,31 +34,27 @@ done
 mkdir -p "$app"
 cd "$app"
 dotnet new console --name FreshConsumer --output . --framework net10.0 >/dev/null
-cat > nuget.config <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="local" value="$feed" />
-    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-  </packageSources>
-  <packageSourceMapping>
-    <packageSource key="local">
-      <package pattern="SfOAuthGen" />
-      <package pattern="SfOAuthGen.*" />
-    </packageSource>
-    <packageSource key="nuget.org">
-      <package pattern="*" />
-    </packageSource>
-  </packageSourceMapping>
-</configuration>
-XML
+# The README's nuget.config ("Add it to your project"), with its package folder pointed at the one just packed: the
+# commands users are given are the ones checked here.
+awk '/^## Add it to your project/ { section = 1; next } section && /^## / { exit }
+     section && /^```xml/ { block = 1; next } block && /^```/ { exit } block { print }' "$repo/README.md" \
+  | sed "s|value=\"../sfoauthgen-packages\"|value=\"$feed\"|" > nuget.config
+grep -q "<packageSourceMapping>" nuget.config
+grep -q "value=\"$feed\"" nuget.config
 dotnet add package SfOAuthGen --version "$version" >/dev/null
 dotnet add package SfOAuthGen.Testing --version "$version" >/dev/null
 cp "$here/sfauth.json" "$here/Program.cs" .
 cp "$here/cassette.json" .
 # The cassette is the app's own data: copy it beside the program.
 sed -i 's|</Project>|  <ItemGroup>\n    <None Include="cassette.json" CopyToOutputDirectory="PreserveNewest" />\n  </ItemGroup>\n</Project>|' FreshConsumer.csproj
+
+for package in sfoauthgen sfoauthgen.testing microsoft.codeanalysis.csharp; do
+  if [ ! -d "$NUGET_PACKAGES/$package" ]; then
+    echo "fresh consumer: $package was not restored into the empty packages folder" >&2
+    exit 1
+  fi
+done
+echo "fresh consumer: restored $(ls "$NUGET_PACKAGES" | wc -l) packages into the empty folder $NUGET_PACKAGES"
 
 echo "fresh consumer: building with warnings as errors"
 dotnet build -c Release -p:TreatWarningsAsErrors=true -p:Nullable=enable --nologo -v quiet

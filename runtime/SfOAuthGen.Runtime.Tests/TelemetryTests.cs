@@ -127,6 +127,41 @@ public class TelemetryTests
     }
 
     [Fact]
+    public async Task Revoke_and_introspect_are_activities_and_counted_requests_too_tagged_with_their_operation()
+    {
+        var org = "Operations" + Guid.NewGuid().ToString("N");
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SalesforceDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("sfoauthgen.org") as string == org)
+                {
+                    stopped.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var host = new OrgHost(TestOrg.Refresh() with { Name = org });
+        host.Endpoint.Respond = (request, _) => Task.FromResult(request.Uri!.AbsolutePath switch
+        {
+            "/services/oauth2/introspect" => new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("{\"active\":false}", System.Text.Encoding.UTF8, "application/json") },
+            "/services/oauth2/revoke" => new HttpResponseMessage(System.Net.HttpStatusCode.OK),
+            _ => Responses.Success(),
+        });
+        using var requests = new MetricCollector<long>(host.MeterFactory, SalesforceDiagnostics.MeterName, SalesforceDiagnostics.TokenRequestsMetric);
+
+        await host.Tokens.IntrospectAsync();
+        await host.Tokens.RevokeAsync();
+
+        Assert.Equal(["token", "introspect", "revoke"], stopped.Select(a => (string?)a.GetTagItem("sfoauthgen.operation")));
+        Assert.All(stopped, a => Assert.Equal("success", a.GetTagItem("sfoauthgen.outcome")));
+        Assert.Equal(["token", "introspect", "revoke"], requests.GetMeasurementSnapshot().Select(m => m.Tags["operation"]));
+    }
+
+    [Fact]
     public async Task The_cached_path_of_a_client_from_dependency_injection_allocates_nothing()
     {
         using var host = new OrgHost();

@@ -19,12 +19,12 @@ public class SalesforceAuthException : Exception
         bool isTransient,
         string? hint,
         Exception? innerException = null)
-        : base(Compose(orgName, flow, error, errorDescription, statusCode, isTransient, hint), innerException)
+        : base(Compose(orgName, flow, Bound(error, MaxErrorLength), Bound(errorDescription, MaxDescriptionLength), statusCode, isTransient, hint), innerException)
     {
         OrgName = orgName;
         Flow = flow;
-        Error = error;
-        ErrorDescription = errorDescription;
+        Error = Bound(error, MaxErrorLength);
+        ErrorDescription = Bound(errorDescription, MaxDescriptionLength);
         StatusCode = statusCode;
         IsTransient = isTransient;
         Hint = hint;
@@ -53,6 +53,13 @@ public class SalesforceAuthException : Exception
 
     /// <summary>What to check or change, in a sentence.</summary>
     public string? Hint { get; }
+
+    // Salesforce's codes and descriptions are short; a server's text beyond these lengths is cut, so an exception (and
+    // every log line that prints it) stays small whatever the server sent.
+    private const int MaxErrorLength = 100;
+    private const int MaxDescriptionLength = 1000;
+
+    private static string? Bound(string? text, int max) => ResponseBody.Shorten(text, max);
 
     private static string Compose(
         string orgName, SalesforceFlow flow, string? error, string? errorDescription, HttpStatusCode? statusCode, bool isTransient, string? hint)

@@ -130,6 +130,11 @@ public sealed partial class SalesforceAuthHandler : DelegatingHandler
         Uri.Compare(uri, InstanceBaseAddress, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>Salesforce's REST answer is <c>[{"errorCode":"INVALID_SESSION_ID",…}]</c>; SOAP and Bulk answer in XML.</summary>
+    /// <remarks>
+    /// The body is read with the caller's token (a server that sends headers and then stalls must not outlive the
+    /// caller, nor HttpClient.Timeout, which cancels that token) and at most <see cref="MaxErrorBody"/> bytes of it.
+    /// The response keeps its whole body for the caller: the bytes read, then the rest of the stream.
+    /// </remarks>
     private static async Task<bool> IsInvalidSessionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength is > MaxErrorBody)
@@ -137,14 +142,25 @@ public sealed partial class SalesforceAuthHandler : DelegatingHandler
             return false;
         }
 
-        string body;
+        ResponseBody.Capped read;
         try
         {
-            // Buffered, so the caller can still read the body of a 401 that is returned.
-            await response.Content.LoadIntoBufferAsync(MaxErrorBody).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            read = await ResponseBody.ReadAsync(response.Content, MaxErrorBody, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return false;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var original = response.Content;
+        var body = read.Complete ? ResponseBody.Decode(original, read.Bytes) : null;
+        response.Content = Replay(original, read);
+        if (body is null)
         {
             return false;
         }
@@ -166,6 +182,28 @@ public sealed partial class SalesforceAuthHandler : DelegatingHandler
         }
 
         return body.Contains(">" + InvalidSession + "<", StringComparison.Ordinal);
+    }
+
+    /// <summary>A content with the same headers whose body is the bytes already read followed by the unread rest.</summary>
+    private static HttpContent Replay(HttpContent original, ResponseBody.Capped read)
+    {
+        HttpContent replay = read.Complete || read.Rest is null
+            ? new ByteArrayContent(read.Bytes)
+            : new StreamContent(new PrefixedStream(read.Bytes, read.Rest));
+        foreach (var header in original.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                replay.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        if (read.Complete)
+        {
+            original.Dispose(); // read to its end: nothing of it is needed any more
+        }
+
+        return replay;
     }
 
     private static bool HasInvalidSessionCode(JsonElement element) =>

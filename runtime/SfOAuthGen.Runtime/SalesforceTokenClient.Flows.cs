@@ -55,10 +55,12 @@ public sealed partial class SalesforceTokenClient
             throw new OperationCanceledException(cancellationToken);
         }
 
-        lock (_gate)
+        // A new chain starts here: it goes to the store first, so other processes and the next start continue it.
+        var next = await PersistExchangeAsync(token, cancellationToken).ConfigureAwait(false);
+        lock (_chain.Gate)
         {
-            Volatile.Write(ref _state, Next(token, token.RefreshToken ?? _state.RefreshToken));
-            _lastFailure = null;
+            Volatile.Write(ref _chain.State, next);
+            _chain.LastFailure = null;
         }
 
         return token;
@@ -67,14 +69,17 @@ public sealed partial class SalesforceTokenClient
     /// <summary>
     /// Revokes a token at <c>/services/oauth2/revoke</c>. Without <paramref name="token"/>, revokes the refresh token
     /// the client holds (which also ends its access tokens), else the org's configured refresh token, else the
-    /// cached access token. When the revoked token is one the client holds, the client forgets its tokens.
+    /// cached access token. When the revoked token is one the client holds, the client forgets its tokens and the
+    /// token store's copy of the chain is deleted.
     /// </summary>
+    /// <remarks>A renewal in flight finishes first, so the refresh token revoked is the current one, never one it just superseded.</remarks>
     /// <exception cref="InvalidOperationException">No token was given and the client holds none.</exception>
     /// <exception cref="SalesforceAuthException">Salesforce refused (<c>invalid_token</c>, <c>unsupported_token_type</c>), or the request failed.</exception>
     public async Task RevokeAsync(string? token = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
-        var state = Volatile.Read(ref _state);
+        await WaitForFlightAsync(cancellationToken).ConfigureAwait(false);
+        var state = Volatile.Read(ref _chain.State);
         var configured = token is null && state.RefreshToken is null && Settings.RefreshToken is not null;
         if (configured)
         {
@@ -86,14 +91,21 @@ public sealed partial class SalesforceTokenClient
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         await _oauth.RevokeAsync(token, linked.Token).ConfigureAwait(false);
-        lock (_gate)
+        bool forgotten;
+        lock (_chain.Gate)
         {
-            var now = _state;
+            var now = _chain.State;
             // Revoking a refresh token ends its access tokens, so a revoked configured one takes the cached token with it.
-            if (token == now.RefreshToken || token == now.Token?.AccessToken || (configured && now.RefreshToken is null))
+            forgotten = token == now.RefreshToken || token == now.Token?.AccessToken || (configured && now.RefreshToken is null);
+            if (forgotten)
             {
-                Volatile.Write(ref _state, TokenState.Empty);
+                Volatile.Write(ref _chain.State, new TokenState(null, DateTimeOffset.MinValue, null, now.Generation));
             }
+        }
+
+        if (forgotten)
+        {
+            await ForgetStoredChainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -110,13 +122,13 @@ public sealed partial class SalesforceTokenClient
         var result = await _oauth.IntrospectAsync(token.AccessToken, new OrgSecrets(Settings, _resolver), linked.Token).ConfigureAwait(false);
         if (result.Active && result.ExpiresAt is { } expiresAt)
         {
-            lock (_gate)
+            lock (_chain.Gate)
             {
-                var state = _state;
+                var state = _chain.State;
                 if (ReferenceEquals(state.Token, token))
                 {
                     var updated = WithExpiry(token, expiresAt);
-                    Volatile.Write(ref _state, new TokenState(updated, expiresAt - _renewalMargin, state.RefreshToken));
+                    Volatile.Write(ref _chain.State, new TokenState(updated, expiresAt - _renewalMargin, state.RefreshToken, state.Generation));
                 }
             }
         }
@@ -124,30 +136,20 @@ public sealed partial class SalesforceTokenClient
         return result;
     }
 
-    /// <summary>Runs a flow that starts without a refresh token: JWT bearer and client credentials; web_server explains what is missing.</summary>
-    private async Task<TokenState> RunConfiguredFlowAsync(OrgSecrets secrets, CancellationToken stopping)
+    private async Task WaitForFlightAsync(CancellationToken cancellationToken)
     {
-        TokenRequest request;
-        switch (Settings.Flow)
+        Task? flight;
+        lock (_chain.Gate)
         {
-            case SalesforceFlow.JwtBearer:
-                request = await JwtBearerFlow.CreateRequestAsync(Settings, secrets, _time, stopping).ConfigureAwait(false);
-                break;
-            case SalesforceFlow.ClientCredentials:
-                request = await ClientCredentialsFlow.CreateRequestAsync(Settings, secrets, LoginUrl, stopping).ConfigureAwait(false);
-                break;
-            case SalesforceFlow.WebServer:
-                throw new SalesforceConfigurationException(
-                    Settings.Name, "refreshToken",
-                    $"Salesforce org '{Settings.Name}': the web_server flow has no refresh token yet. Run 'sfauth login {Settings.Name}' once (it stores one where 'refreshToken' points), or call ExchangeAuthorizationCodeAsync.");
-            default:
-                throw new SalesforceConfigurationException(
-                    Settings.Name, "flow",
-                    $"Salesforce org '{Settings.Name}': the {OrgSecrets.Describe(Settings.Flow)} flow is not supported by this version of SfOAuthGen.Runtime.");
+            flight = _chain.Flight;
         }
 
-        var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-        return Next(token, token.RefreshToken);
+        if (flight is not null)
+        {
+            // Its outcome is the flight's callers' business; here only its end matters.
+            await ((Task)flight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static SalesforceToken WithExpiry(SalesforceToken token, DateTimeOffset expiresAt) =>

@@ -8,7 +8,6 @@ namespace SfOAuthGen.Runtime;
 /// </summary>
 public sealed partial class SalesforceTokenClient : IDisposable
 {
-    private readonly object _gate = new();
     private readonly HttpClient? _http; // null when every request asks options.HttpClientSource
     private readonly bool _ownsHttpClient;
     private readonly ISecretResolver _resolver;
@@ -17,16 +16,15 @@ public sealed partial class SalesforceTokenClient : IDisposable
     private readonly TimeSpan _failureBackoff;
     private readonly TimeSpan _renewalMargin;
     private readonly TokenEndpoint _endpoint;
+    private readonly OrgGrants _grants;
     private readonly TokenTelemetry _telemetry;
     private readonly CancellationTokenSource _stopping = new();
 
-    // Replaced as a whole, under _gate, so a reader never sees a token paired with the wrong refresh token.
-    private TokenState _state = TokenState.Empty;
-    private Task<SalesforceToken>? _flight;
-    private ExceptionDispatchInfo? _lastFailure;
-    private DateTimeOffset _retryAfter;
+    // The org's token state, flight and back-off: shared with every client of the same org in this process unless isolated.
+    private readonly TokenChain _chain;
+    private readonly ChainIdentity? _chainIdentity; // null for an isolated chain, which no registry holds
+    private readonly TimeSpan _leaseDuration;
     private bool _disposed;
-    private bool _hadToken; // written only by the one running flight: tells a renewal from the first login
 
     /// <summary>Creates a client for the org described by <paramref name="settings"/>.</summary>
     /// <exception cref="SalesforceConfigurationException">
@@ -72,16 +70,35 @@ public sealed partial class SalesforceTokenClient : IDisposable
         }
         else if (options.HttpClientSource is null)
         {
-            // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that.
-            _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            // RequestTimeout bounds each request; HttpClient's own 100 s default would only blur that. No redirects: a
+            // 307 from the login host would re-post the credentials to another host.
+            _http = new HttpClient(TransportSecurity.CreateLoginHostHandler()) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsHttpClient = true;
         }
 
         _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
         var fixedClient = _http;
         var httpSource = fixedClient is null ? options.HttpClientSource! : () => fixedClient;
-        _endpoint = new TokenEndpoint(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
-        _oauth = new RevocationAndIntrospection(httpSource, LoginUrl, settings, _time, options.RequestTimeout);
+        var endpoints = new OAuthEndpoints(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        _endpoint = new TokenEndpoint(endpoints, _time, settings.VerifySignature);
+        _oauth = new RevocationAndIntrospection(endpoints, settings);
+        _grants = new OrgGrants(settings, _resolver, _endpoint, _time, LoginUrl);
+
+        // The lease must outlast one request, or a second process could renew with the same refresh token meanwhile.
+        _leaseDuration = options.TokenStoreLeaseDuration
+            ?? (options.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(2) : options.RequestTimeout + TimeSpan.FromSeconds(10));
+        var store = options.TokenStore ?? (options.IsolatedTokenState ? new MemoryTokenStore() : MemoryTokenStore.Shared);
+        if (options.IsolatedTokenState)
+        {
+            _chain = new TokenChain(store);
+        }
+        else
+        {
+            // The login URL in use replaces the settings' own: a LoginUrl override (static Configure) and a configured
+            // loginUrl (DI configuration) that reach the same server are the same chain.
+            _chainIdentity = new ChainIdentity(store, _time, settings with { LoginUrl = LoginUrl });
+            _chain = TokenChains.Join(_chainIdentity.Value);
+        }
     }
 
     /// <summary>The org's settings.</summary>
@@ -94,7 +111,10 @@ public sealed partial class SalesforceTokenClient : IDisposable
     public Uri TokenEndpoint => _endpoint.Address;
 
     /// <summary>The cached token, valid or not, or <see langword="null"/> before the first one or after <see cref="Invalidate"/>.</summary>
-    public SalesforceToken? CurrentToken => Volatile.Read(ref _state).Token;
+    public SalesforceToken? CurrentToken => Volatile.Read(ref _chain.State).Token;
+
+    /// <summary>Where the org's token state is kept beyond this client: <see cref="MemoryTokenStore.Shared"/> unless the options named another.</summary>
+    public ISalesforceTokenStore TokenStore => _chain.Store;
 
     /// <summary>
     /// Returns the cached token while it is valid (no I/O, no allocation); otherwise obtains a new one, renewing with
@@ -110,7 +130,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
-        var state = Volatile.Read(ref _state);
+        var state = Volatile.Read(ref _chain.State);
         if (state.Token is { } token && IsFresh(state))
         {
             _telemetry.CacheHit();
@@ -133,24 +153,29 @@ public sealed partial class SalesforceTokenClient : IDisposable
     /// When <paramref name="token"/> is given, only that token is dropped: a newer one obtained meanwhile stays.
     /// A refresh token held by the client is kept.
     /// </summary>
+    /// <remarks>The other clients of the org's chain (see <see cref="SalesforceTokenClientOptions.IsolatedTokenState"/>) drop it too.</remarks>
     public void Invalidate(SalesforceToken? token = null)
     {
-        lock (_gate)
+        lock (_chain.Gate)
         {
-            var state = _state;
-            if (state.Token is null || (token is not null && !ReferenceEquals(token, state.Token)))
+            var state = _chain.State;
+            if (state.Token is null || (token is not null && !ReferenceEquals(token, state.Token) && token.AccessToken != state.Token.AccessToken))
             {
                 return;
             }
 
-            Volatile.Write(ref _state, new TokenState(null, DateTimeOffset.MinValue, state.RefreshToken));
+            // The generation stays: the store's copy of this very token must not be adopted again.
+            Volatile.Write(ref _chain.State, new TokenState(null, DateTimeOffset.MinValue, state.RefreshToken, state.Generation));
         }
     }
 
-    /// <summary>Disposes the <see cref="HttpClient"/> the client created, if it created one; a running request ends.</summary>
+    /// <summary>
+    /// Disposes the <see cref="HttpClient"/> the client created, if it created one; a running request ends. The org's
+    /// token state stays with the other clients of its chain and in the store.
+    /// </summary>
     public void Dispose()
     {
-        lock (_gate)
+        lock (_chain.Gate)
         {
             if (_disposed)
             {
@@ -158,6 +183,11 @@ public sealed partial class SalesforceTokenClient : IDisposable
             }
 
             _disposed = true;
+        }
+
+        if (_chainIdentity is { } identity)
+        {
+            TokenChains.Leave(identity, _chain);
         }
 
         // Not disposed: a running flight may still be linking to its token.
@@ -178,11 +208,12 @@ public sealed partial class SalesforceTokenClient : IDisposable
         Task<SalesforceToken> flight;
         TaskCompletionSource<SalesforceToken>? started = null;
         TokenState from;
-        lock (_gate)
+        var chain = _chain;
+        lock (chain.Gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            from = _state;
-            if (_flight is null)
+            from = chain.State;
+            if (chain.Flight is null)
             {
                 var now = _time.GetUtcNow();
                 var valid = from.Token is not null && now < from.RenewAt;
@@ -192,7 +223,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
                     return new ValueTask<SalesforceToken>(from.Token!);
                 }
 
-                if (_lastFailure is { } failure && now < _retryAfter)
+                if (chain.LastFailure is { } failure && now < chain.RetryAfter)
                 {
                     // Back-off: no request; a still-valid token beats the old failure.
                     return valid
@@ -201,10 +232,10 @@ public sealed partial class SalesforceTokenClient : IDisposable
                 }
 
                 started = new TaskCompletionSource<SalesforceToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _flight = started.Task;
+                chain.Flight = started.Task;
             }
 
-            flight = _flight;
+            flight = chain.Flight;
         }
 
         if (started is not null)
@@ -217,16 +248,17 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
     private async Task RunFlightAsync(TaskCompletionSource<SalesforceToken> flight, TokenState from)
     {
+        var chain = _chain;
         TokenState? next = null;
         Exception? failure = null;
         var flow = Settings.Flow;
         var started = _telemetry.Timestamp();
-        var renewal = _hadToken;
+        var renewal = chain.HadToken;
         try
         {
             // Off the first caller's stack: the flight belongs to every caller, and the first one may be cancelled.
             await Task.Yield();
-            (next, flow) = await RenewAsync(from, _stopping.Token).ConfigureAwait(false);
+            (next, flow) = await RenewThroughStoreAsync(from, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -236,22 +268,22 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
         _telemetry.RenewalEnded(started, flow, renewal, next?.Token, failure);
 
-        lock (_gate)
+        lock (chain.Gate)
         {
             if (next is not null)
             {
-                // The rotated refresh token is in place before _flight clears, so no later refresh can send the old one.
-                Volatile.Write(ref _state, next);
-                _lastFailure = null;
-                _hadToken = true;
+                // The rotated refresh token is in place before the flight clears, so no later refresh can send the old one.
+                Volatile.Write(ref chain.State, next);
+                chain.LastFailure = null;
+                chain.HadToken = true;
             }
             else
             {
-                _lastFailure = ExceptionDispatchInfo.Capture(failure!);
-                _retryAfter = _time.GetUtcNow() + _failureBackoff;
+                chain.LastFailure = ExceptionDispatchInfo.Capture(failure!);
+                chain.RetryAfter = _time.GetUtcNow() + _failureBackoff;
             }
 
-            _flight = null;
+            chain.Flight = null;
         }
 
         if (next is not null)
@@ -263,37 +295,6 @@ public sealed partial class SalesforceTokenClient : IDisposable
             flight.SetException(failure!);
             _ = flight.Task.Exception; // observed: callers may all have stopped waiting
         }
-    }
-
-    private async Task<(TokenState State, SalesforceFlow Flow)> RenewAsync(TokenState from, CancellationToken stopping)
-    {
-        var secrets = new OrgSecrets(Settings, _resolver);
-        if (from.RefreshToken is not null || Settings.Flow == SalesforceFlow.RefreshToken
-            || (Settings.Flow == SalesforceFlow.WebServer && Settings.RefreshToken is not null))
-        {
-            // Only before any refresh has happened does the configured token count: once rotated, it is superseded.
-            var refreshToken = from.RefreshToken
-                ?? await secrets.RequireAsync("refreshToken", Settings.RefreshToken, stopping).ConfigureAwait(false);
-            try
-            {
-                var request = await RefreshTokenFlow.CreateRequestAsync(Settings, secrets, refreshToken, stopping).ConfigureAwait(false);
-                var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-                return (Next(token, token.RefreshToken ?? refreshToken), SalesforceFlow.RefreshToken);
-            }
-            catch (SalesforceAuthException ex) when (Settings.Flow == SalesforceFlow.Password && ex.Error == "invalid_grant" && !ex.IsTransient)
-            {
-                // The refresh token from an earlier password login is dead (revoked or expired): log in again, once.
-            }
-        }
-
-        if (Settings.Flow == SalesforceFlow.Password)
-        {
-            var request = await PasswordFlow.CreateRequestAsync(Settings, secrets, stopping).ConfigureAwait(false);
-            var token = await _endpoint.SendAsync(request, Settings.SessionLifetime, stopping).ConfigureAwait(false);
-            return (Next(token, token.RefreshToken), SalesforceFlow.Password);
-        }
-
-        return (await RunConfiguredFlowAsync(secrets, stopping).ConfigureAwait(false), Settings.Flow);
     }
 
     /// <summary>Whether the state's token is before its renewal instant, by the client's clock.</summary>
@@ -329,29 +330,6 @@ public sealed partial class SalesforceTokenClient : IDisposable
 
     private const long WallClockRecheckMs = 100;
 
-    private TokenState Next(SalesforceToken token, string? refreshToken) =>
-        new(token, token.ExpiresAt - _renewalMargin, refreshToken);
-
-    private sealed class TokenState
-    {
-        public static readonly TokenState Empty = new(null, DateTimeOffset.MinValue, null);
-
-        public TokenState(SalesforceToken? token, DateTimeOffset renewAt, string? refreshToken)
-        {
-            Token = token;
-            RenewAt = renewAt;
-            RefreshToken = refreshToken;
-        }
-
-        public SalesforceToken? Token { get; }
-
-        /// <summary>From this instant the token is stale: its expiry less the renewal margin.</summary>
-        public DateTimeOffset RenewAt { get; }
-
-        /// <summary>The only refresh token the client may send; a rotated one replaces it here.</summary>
-        public string? RefreshToken { get; }
-
-        /// <summary>Until this <see cref="Environment.TickCount64"/> the token counts as fresh without a wall-clock read (system clock only).</summary>
-        public long TrustedUntilTick = long.MinValue;
-    }
+    private TokenState Next(SalesforceToken token, string? refreshToken, long generation = 0) =>
+        new(token, token.ExpiresAt - _renewalMargin, refreshToken, generation);
 }

@@ -42,6 +42,32 @@ public sealed class SalesforceTokenClientOptions
     /// </summary>
     public IMeterFactory? MeterFactory { get; init; }
 
+    /// <summary>
+    /// Where the org's token state (access token, expiry, the current refresh token) is kept beyond this client, and
+    /// where its renewal lease is taken. When <see langword="null"/>, <see cref="MemoryTokenStore.Shared"/>: every client of
+    /// the org in this process shares one chain, and nothing survives a restart. For services that restart or run as
+    /// several instances, use <see cref="FileTokenStore"/> (one machine) or <c>RedisTokenStore</c> (<c>SfOAuthGen.Redis</c>).
+    /// </summary>
+    /// <remarks>
+    /// Clients share one token state, one single flight and one refresh-token chain when they have the same settings,
+    /// login URL, store and <see cref="TimeProvider"/>: the generated static class, the DI registration and
+    /// <c>CreateClient</c> of one org do by default.
+    /// </remarks>
+    public ISalesforceTokenStore? TokenStore { get; init; }
+
+    /// <summary>
+    /// Gives this client a token state of its own, shared with no other client, and (unless <see cref="TokenStore"/> is
+    /// set) a private in-memory store. For tests that must not see each other's tokens; never for two clients that use
+    /// the same rotating refresh token, which would revoke each other's chain.
+    /// </summary>
+    public bool IsolatedTokenState { get; init; }
+
+    /// <summary>
+    /// How long a renewal may hold the store's lease before it lapses (should the holder die). Must exceed one token
+    /// request. Defaults to <see cref="RequestTimeout"/> plus 10 seconds.
+    /// </summary>
+    public TimeSpan? TokenStoreLeaseDuration { get; init; }
+
     /// <summary>Gives the HttpClient for each token request; set by the dependency-injection registration (IHttpClientFactory).</summary>
     internal Func<HttpClient>? HttpClientSource { get; init; }
 }

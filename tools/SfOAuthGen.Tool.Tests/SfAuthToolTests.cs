@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using SfOAuthGen.Testing;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Tool.Tests;
 
@@ -81,21 +82,6 @@ public class SfAuthToolTests
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(secrets));
         Assert.Equal(refreshToken, json.RootElement.GetProperty("Salesforce:Dev:RefreshToken").GetString());
         Assert.Contains(refreshToken, login.Out, StringComparison.Ordinal);
-        Assert.False(File.Exists(workspace.EnvFile));
-    }
-
-    [Fact]
-    public async Task Login_refuses_a_redirect_with_another_state_and_stores_nothing()
-    {
-        using var workspace = new Workspace();
-        workspace.WriteManifest(workspace.WebServerOrg());
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Workspace.ServerOptions());
-
-        var login = await LoginAsync(workspace, server, "Dev", redirect => new Uri(redirect.AbsoluteUri.Split("&state=")[0] + "&state=forged"));
-
-        Assert.Equal(SfAuthTool.LoginIncomplete, login.Code);
-        Assert.Contains("state does not match", login.Error, StringComparison.Ordinal);
-        Assert.Empty(server.Authorization!.Grants);
         Assert.False(File.Exists(workspace.EnvFile));
     }
 
@@ -221,6 +207,24 @@ public class SfAuthToolTests
         Assert.Equal(SfAuthTool.Configuration, broken.Code);
         Assert.Contains($"{workspace.Manifest}(", broken.Error, StringComparison.Ordinal);
         Assert.Contains("not valid JSON", broken.Error, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> FlowNames() => new(ManifestVocabulary.FlowNames());
+
+    [Theory]
+    [MemberData(nameof(FlowNames))]
+    public async Task Check_reports_each_field_the_shared_vocabulary_requires_of_the_flow(string flow)
+    {
+        using var workspace = new Workspace();
+        workspace.WriteManifest($$"""
+                "Bare": { "loginUrl": "https://acme.my.salesforce.com", "flow": "{{flow}}", "clientId": "3MVGx" }
+            """);
+
+        var check = await workspace.RunAsync("check", "--manifest", workspace.Manifest);
+
+        Assert.Equal(SfAuthTool.Configuration, check.Code);
+        Assert.All(ManifestVocabulary.FindFlow(flow)!.RequiredFields, field =>
+            Assert.Contains($"'{field}' is required by the {flow} flow", check.Out, StringComparison.Ordinal));
     }
 
     [Fact]

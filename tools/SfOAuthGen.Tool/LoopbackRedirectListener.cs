@@ -1,15 +1,21 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace SfOAuthGen.Tool;
 
 /// <summary>
 /// Waits on the redirect URI's loopback port for the browser to come back from Salesforce, answers it with a short
-/// page, and hands over the request target (path and query). Loopback only; one connection at a time.
+/// page, and hands over the request target (path and query) of the callback that carries this login's state. Loopback
+/// only; connections are served side by side.
 /// </summary>
 internal sealed class LoopbackRedirectListener : IDisposable
 {
+    // A silent connection is dropped after this; it holds up nothing else meanwhile.
+    private static readonly TimeSpan HeaderTimeout = TimeSpan.FromSeconds(10);
+    private const int MaxConnections = 64;
+
     private readonly TcpListener _listener;
 
     private LoopbackRedirectListener(TcpListener listener, Uri redirectUri)
@@ -40,44 +46,113 @@ internal sealed class LoopbackRedirectListener : IDisposable
         return new LoopbackRedirectListener(listener, bound);
     }
 
-    /// <summary>Waits for a GET of the redirect path and returns its path and query; other paths get a 404.</summary>
-    public async Task<Uri> WaitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the callback of this login: a GET of the redirect path whose <c>state</c> is <paramref name="state"/>,
+    /// and returns its path and query (with <c>code</c>, or Salesforce's <c>error</c>). Anything else is answered and
+    /// ignored: other paths (a browser's <c>/favicon.ico</c>) get a 404, a callback with another or no state (an old tab,
+    /// a forged link) a 400, so nothing but the real callback, or the caller's time-out, ends the wait. Connections are
+    /// served side by side, so a silent one (a browser's preconnect) holds up no other.
+    /// </summary>
+    public async Task<Uri> WaitAsync(string state, CancellationToken cancellationToken)
     {
-        while (true)
+        ArgumentException.ThrowIfNullOrEmpty(state);
+        var callback = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var accepting = AcceptAsync(state, callback, stop.Token);
+        try
         {
-            using var client = await _listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
-            var stream = client.GetStream();
-            string? target;
-            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                headers.CancelAfter(TimeSpan.FromSeconds(10)); // a silent connection must not block the login
-                try
-                {
-                    target = await ReadTargetAsync(stream, headers.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    continue;
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-            }
-
-            var path = target?.Split('?', 2)[0];
-            if (path is null || !string.Equals(path, RedirectUri.AbsolutePath, StringComparison.Ordinal))
-            {
-                await AnswerAsync(stream, "404 Not Found", "Not the sfauth redirect.", cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            await AnswerAsync(stream, "200 OK", "sfauth received the answer from Salesforce. You can close this tab and return to the terminal.", cancellationToken).ConfigureAwait(false);
-            return new Uri(target!, UriKind.Relative);
+            return await callback.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stop.Cancel();
+            await accepting.ConfigureAwait(false);
         }
     }
 
     public void Dispose() => _listener.Stop();
+
+    private async Task AcceptAsync(string state, TaskCompletionSource<Uri> callback, CancellationToken stop)
+    {
+        var open = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                break; // the wait is over, or the listener was stopped
+            }
+
+            open.RemoveAll(task => task.IsCompleted);
+            if (open.Count >= MaxConnections)
+            {
+                client.Dispose(); // a flood: the real browser retries
+                continue;
+            }
+
+            open.Add(ServeAsync(client, state, callback, stop));
+        }
+
+        await Task.WhenAll(open).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(TcpClient client, string state, TaskCompletionSource<Uri> callback, CancellationToken stop)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                using var headers = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                headers.CancelAfter(HeaderTimeout);
+                var target = await ReadTargetAsync(stream, headers.Token).ConfigureAwait(false);
+                var path = target?.Split('?', 2)[0];
+                if (target is null)
+                {
+                    await AnswerAsync(stream, "400 Bad Request", "Not a request sfauth understands.", stop).ConfigureAwait(false);
+                }
+                else if (!string.Equals(path, RedirectUri.AbsolutePath, StringComparison.Ordinal))
+                {
+                    await AnswerAsync(stream, "404 Not Found", "Not the sfauth redirect.", stop).ConfigureAwait(false);
+                }
+                else if (!HasState(target, state))
+                {
+                    // Not this login's answer: acting on it (even on its error=) would let any page end the login.
+                    await AnswerAsync(stream, "400 Bad Request", "This is not the answer to the sfauth login that is running; it was ignored.", stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    await AnswerAsync(stream, "200 OK", "sfauth received the answer from Salesforce. You can close this tab and return to the terminal.", stop).ConfigureAwait(false);
+                    callback.TrySetResult(new Uri(target, UriKind.Relative));
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+            {
+                // A silent, closed or reset connection, or the wait is over: the next connection is served as usual.
+            }
+        }
+    }
+
+    /// <summary>Whether the target's query carries <c>state</c> equal to <paramref name="expected"/> (compared in fixed time).</summary>
+    private static bool HasState(string target, string expected)
+    {
+        var query = target.IndexOf('?', StringComparison.Ordinal) is var q and >= 0 ? target[(q + 1)..] : string.Empty;
+        foreach (var part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && part[..equals] == "state")
+            {
+                var value = Uri.UnescapeDataString(part[(equals + 1)..].Replace('+', ' '));
+                return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(expected));
+            }
+        }
+
+        return false;
+    }
 
     private static async Task<string?> ReadTargetAsync(NetworkStream stream, CancellationToken cancellationToken)
     {

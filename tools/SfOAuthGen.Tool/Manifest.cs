@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using SfOAuthGen.Runtime;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Tool;
 
@@ -18,11 +18,11 @@ internal sealed class ManifestException(string path, int line, string? field, st
 /// <summary>One value of an org in the manifest and the line it is on.</summary>
 internal sealed record ManifestValue(string? Text, JsonTokenType Kind, int Line);
 
-/// <summary>One org of the manifest as written: its fields and where they are.</summary>
+/// <summary>One org of the manifest as written: its fields and where they are. Its words come from the shared vocabulary.</summary>
 internal sealed class ManifestOrg(string name, int line, Dictionary<string, ManifestValue> fields, string path)
 {
-    /// <summary>The secret fields: they take references (<c>env:NAME</c>, <c>config:Key</c>, <c>file:path</c>).</summary>
-    public static readonly string[] SecretFields = ["clientId", "clientSecret", "username", "password", "securityToken", "refreshToken", "privateKey"];
+    /// <summary>The fields that take references (<c>env:NAME</c>, <c>config:Key</c>, <c>file:path</c>).</summary>
+    public static IReadOnlyList<string> SecretFields => ManifestVocabulary.ReferenceFields;
 
     public string Name { get; } = name;
 
@@ -32,67 +32,69 @@ internal sealed class ManifestOrg(string name, int line, Dictionary<string, Mani
 
     public string Path { get; } = path;
 
-    /// <summary>The fields each flow cannot do without (the generator's diagnostics check the same).</summary>
-    public static string[] RequiredFields(SalesforceFlow flow) => flow switch
+    /// <summary>
+    /// The fields the flow cannot do without (the generator reports the same as SFAUTH102/107), and for the web-server
+    /// flow also <c>refreshToken</c>: <c>sfauth login</c> stores the token there, and renewals read it.
+    /// </summary>
+    public static IEnumerable<string> RequiredFields(SalesforceFlow flow)
     {
-        SalesforceFlow.Password => ["clientId", "clientSecret", "username", "password"],
-        SalesforceFlow.RefreshToken => ["clientId", "refreshToken"],
-        SalesforceFlow.JwtBearer => ["clientId", "username", "privateKey"],
-        SalesforceFlow.ClientCredentials => ["clientId", "clientSecret"],
-        SalesforceFlow.WebServer => ["clientId", "redirectUri", "refreshToken"],
-        _ => [],
-    };
+        var manifestFlow = SalesforceFlowNames.Find(flow);
+        if (manifestFlow is null)
+        {
+            return [];
+        }
+
+        var required = manifestFlow.AllRequiredFields().Where(f => f is not (ManifestVocabulary.LoginUrl or ManifestVocabulary.Flow));
+        return manifestFlow.LoginStoresRefreshToken ? required.Append(ManifestVocabulary.RefreshToken) : required;
+    }
 
     /// <summary>Builds the runtime settings; a value of the wrong kind or shape is a <see cref="ManifestException"/>.</summary>
     public SalesforceOrgSettings ToSettings()
     {
-        var loginText = Require("loginUrl");
-        if (!Uri.TryCreate(loginText, UriKind.Absolute, out var loginUrl))
-        {
-            throw Error("loginUrl", $"'{loginText}' is not an absolute URL such as https://login.salesforce.com");
-        }
-
         var settings = new SalesforceOrgSettings
         {
             Name = Name,
-            LoginUrl = loginUrl,
-            Flow = Optional("flow") is { } flow ? FlowOf(flow) : SalesforceFlow.Password,
-            ClientAuthentication = Optional("clientAuth") switch
-            {
-                null or "body" => ClientAuthentication.Body,
-                "basic" => ClientAuthentication.Basic,
-                var other => throw Error("clientAuth", $"'{other}' is not body or basic"),
-            },
-            ClientId = Reference("clientId"),
-            ClientSecret = Reference("clientSecret"),
-            Username = Reference("username"),
-            Password = Reference("password"),
-            SecurityToken = Reference("securityToken"),
-            RefreshToken = Reference("refreshToken"),
-            PrivateKey = Reference("privateKey"),
-            Audience = Optional("audience"),
-            RedirectUri = Optional("redirectUri") is { } redirect
-                ? (Uri.TryCreate(redirect, UriKind.Absolute, out var uri) ? uri : throw Error("redirectUri", $"'{redirect}' is not an absolute URL"))
-                : null,
-            Scope = Optional("scope"),
+            LoginUrl = LoginUrl(),
+            Flow = Flow(),
+            ClientAuthentication = ClientAuth(),
+            ClientId = Reference(ManifestVocabulary.ClientId),
+            ClientSecret = Reference(ManifestVocabulary.ClientSecret),
+            Username = Reference(ManifestVocabulary.Username),
+            Password = Reference(ManifestVocabulary.Password),
+            SecurityToken = Reference(ManifestVocabulary.SecurityToken),
+            RefreshToken = Reference(ManifestVocabulary.RefreshToken),
+            PrivateKey = Reference(ManifestVocabulary.PrivateKey),
+            Audience = Optional(ManifestVocabulary.Audience),
+            RedirectUri = RedirectUri(),
+            Scope = Optional(ManifestVocabulary.Scope),
         };
 
-        if (Optional("sessionLifetime") is { } lifetime)
+        return WithSession(settings);
+    }
+
+    public ManifestException Error(string? field, string problem) =>
+        new(Path, field is not null && Fields.TryGetValue(field, out var value) ? value.Line : Line, $"orgs.{Name}{(field is null ? string.Empty : "." + field)}", problem);
+
+    private SalesforceOrgSettings WithSession(SalesforceOrgSettings settings)
+    {
+        if (Optional(ManifestVocabulary.SessionLifetime) is { } lifetime)
         {
-            settings = settings with { SessionLifetime = Duration("sessionLifetime", lifetime) };
+            settings = settings with { SessionLifetime = Duration(ManifestVocabulary.SessionLifetime, lifetime) };
         }
 
-        if (Optional("renewalMargin") is { } margin)
+        if (Optional(ManifestVocabulary.RenewalMargin) is { } margin)
         {
-            settings = settings with { RenewalMargin = Duration("renewalMargin", margin) };
+            settings = settings with { RenewalMargin = Duration(ManifestVocabulary.RenewalMargin, margin) };
         }
 
-        if (Optional("apiVersion") is { } apiVersion)
+        if (Optional(ManifestVocabulary.ApiVersion) is { } apiVersion)
         {
-            settings = settings with { ApiVersion = apiVersion };
+            settings = ManifestRules.IsApiVersion(apiVersion)
+                ? settings with { ApiVersion = apiVersion }
+                : throw Error(ManifestVocabulary.ApiVersion, $"'{apiVersion}' is not a version such as {ManifestRules.ApiVersionExample}");
         }
 
-        if (Fields.TryGetValue("verifySignature", out var verify))
+        if (Fields.TryGetValue(ManifestVocabulary.VerifySignature, out var verify))
         {
             settings = settings with
             {
@@ -100,7 +102,7 @@ internal sealed class ManifestOrg(string name, int line, Dictionary<string, Mani
                 {
                     JsonTokenType.True => true,
                     JsonTokenType.False => false,
-                    _ => throw Error("verifySignature", "must be true or false"),
+                    _ => throw Error(ManifestVocabulary.VerifySignature, "must be true or false"),
                 },
             };
         }
@@ -108,18 +110,32 @@ internal sealed class ManifestOrg(string name, int line, Dictionary<string, Mani
         return settings;
     }
 
-    public ManifestException Error(string? field, string problem) =>
-        new(Path, field is not null && Fields.TryGetValue(field, out var value) ? value.Line : Line, $"orgs.{Name}{(field is null ? string.Empty : "." + field)}", problem);
-
-    private SalesforceFlow FlowOf(string text) => text switch
+    private Uri LoginUrl()
     {
-        "password" => SalesforceFlow.Password,
-        "refresh_token" => SalesforceFlow.RefreshToken,
-        "jwt_bearer" => SalesforceFlow.JwtBearer,
-        "client_credentials" => SalesforceFlow.ClientCredentials,
-        "web_server" => SalesforceFlow.WebServer,
-        _ => throw Error("flow", $"'{text}' is not a flow; use password, refresh_token, jwt_bearer, client_credentials or web_server"),
+        var text = Require(ManifestVocabulary.LoginUrl);
+        return ManifestRules.IsAllowedLoginUrl(text)
+            ? new Uri(text)
+            : throw Error(ManifestVocabulary.LoginUrl, $"'{text}' is not an https URL such as https://login.salesforce.com (http only for loopback)");
+    }
+
+    private SalesforceFlow Flow()
+    {
+        var text = Require(ManifestVocabulary.Flow);
+        var flow = ManifestVocabulary.FindFlow(text)
+            ?? throw Error(ManifestVocabulary.Flow, $"'{text}' is not a flow; use {string.Join(", ", ManifestVocabulary.FlowNames())}");
+        return SalesforceFlowNames.ToSalesforceFlow(flow);
+    }
+
+    private ClientAuthentication ClientAuth() => Optional(ManifestVocabulary.ClientAuth) switch
+    {
+        null or "body" => ClientAuthentication.Body,
+        "basic" => ClientAuthentication.Basic,
+        var other => throw Error(ManifestVocabulary.ClientAuth, $"'{other}' is not {string.Join(" or ", ManifestVocabulary.ClientAuthValues)}"),
     };
+
+    private Uri? RedirectUri() => Optional(ManifestVocabulary.RedirectUri) is { } redirect
+        ? (Uri.TryCreate(redirect, UriKind.Absolute, out var uri) ? uri : throw Error(ManifestVocabulary.RedirectUri, $"'{redirect}' is not an absolute URL"))
+        : null;
 
     private string Require(string field) => Optional(field) ?? throw Error(null, $"'{field}' is required");
 
@@ -147,9 +163,9 @@ internal sealed class ManifestOrg(string name, int line, Dictionary<string, Mani
     }
 
     private TimeSpan Duration(string field, string text) =>
-        TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw Error(field, $"'{text}' is not a positive duration such as 02:00:00");
+        ManifestRules.TryParseDuration(text, ManifestRules.DurationAllowsZero(field), out var value) is { } problem
+            ? throw Error(field, $"'{text}' is invalid: {problem}")
+            : value;
 }
 
 /// <summary>Reads <c>sfauth.json</c> with System.Text.Json, keeping each value's line for error messages.</summary>
@@ -169,7 +185,7 @@ internal static class ManifestReader
             throw new ManifestException(path, 0, null, $"cannot be read ({ex.Message}); pass --manifest PATH");
         }
 
-        var lines = LineStarts(bytes);
+        var document = new Document(path, LineStarts(bytes));
         var orgs = new List<ManifestOrg>();
         var reader = new Utf8JsonReader(bytes, Options);
         try
@@ -183,44 +199,13 @@ internal static class ManifestReader
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                if (name != "orgs")
+                if (name == "orgs")
+                {
+                    ReadOrgs(ref reader, document, orgs);
+                }
+                else
                 {
                     reader.Skip();
-                    continue;
-                }
-
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    throw new ManifestException(path, Line(lines, reader.TokenStartIndex), "orgs", "must be an object of orgs");
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var orgName = reader.GetString()!;
-                    reader.Read();
-                    var orgLine = Line(lines, reader.TokenStartIndex);
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        throw new ManifestException(path, orgLine, "orgs." + orgName, "must be an object");
-                    }
-
-                    var fields = new Dictionary<string, ManifestValue>(StringComparer.Ordinal);
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var field = reader.GetString()!;
-                        reader.Read();
-                        var line = Line(lines, reader.TokenStartIndex);
-                        var text = reader.TokenType switch
-                        {
-                            JsonTokenType.String => reader.GetString(),
-                            JsonTokenType.Number => Encoding(reader),
-                            _ => null,
-                        };
-                        fields[field] = new ManifestValue(text, reader.TokenType, line);
-                        reader.Skip();
-                    }
-
-                    orgs.Add(new ManifestOrg(orgName, orgLine, fields, path));
                 }
             }
         }
@@ -230,6 +215,48 @@ internal static class ManifestReader
         }
 
         return orgs;
+    }
+
+    private static void ReadOrgs(ref Utf8JsonReader reader, Document document, List<ManifestOrg> orgs)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new ManifestException(document.Path, document.Line(reader.TokenStartIndex), "orgs", "must be an object of orgs");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var orgName = reader.GetString()!;
+            reader.Read();
+            var orgLine = document.Line(reader.TokenStartIndex);
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new ManifestException(document.Path, orgLine, "orgs." + orgName, "must be an object");
+            }
+
+            orgs.Add(new ManifestOrg(orgName, orgLine, ReadFields(ref reader, document), document.Path));
+        }
+    }
+
+    private static Dictionary<string, ManifestValue> ReadFields(ref Utf8JsonReader reader, Document document)
+    {
+        var fields = new Dictionary<string, ManifestValue>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.GetString()!;
+            reader.Read();
+            var line = document.Line(reader.TokenStartIndex);
+            var text = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.Number => Encoding(reader),
+                _ => null,
+            };
+            fields[field] = new ManifestValue(text, reader.TokenType, line);
+            reader.Skip();
+        }
+
+        return fields;
     }
 
     private static string Encoding(Utf8JsonReader reader) => System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
@@ -248,9 +275,13 @@ internal static class ManifestReader
         return starts;
     }
 
-    private static int Line(List<long> starts, long offset)
+    /// <summary>The manifest being read: its path, and where its lines start, for 1-based line numbers.</summary>
+    private sealed record Document(string Path, List<long> LineStarts)
     {
-        var index = starts.BinarySearch(offset);
-        return (index >= 0 ? index : ~index - 1) + 1;
+        public int Line(long offset)
+        {
+            var index = LineStarts.BinarySearch(offset);
+            return (index >= 0 ? index : ~index - 1) + 1;
+        }
     }
 }

@@ -131,23 +131,46 @@ internal sealed class SecretStore : ISecretResolver
 
     private void WriteEnvFile(string name, string? value)
     {
-        var lines = File.Exists(EnvFile) ? File.ReadAllLines(EnvFile).ToList() : [];
-        var index = lines.FindIndex(l => Key(l) == name);
-        var entry = value is null ? null : name + "=" + Quote(value);
-        if (index >= 0)
+        if (!IsVariableName(name))
         {
-            if (entry is null)
+            throw new InvalidOperationException(
+                $"'env:{name}' does not name an environment variable (letters, digits and '_', not starting with a digit); nothing was written to {EnvFile}.");
+        }
+
+        if (value is not null && !FitsEnvFile(value))
+        {
+            throw new InvalidOperationException(
+                $"the value for {name} holds a line break, a control character or a quote, which a .env file cannot hold safely (it could plant other variables); it was not written to {EnvFile}.");
+        }
+
+        PrivateFile.CheckReplaceable(EnvFile);
+        var lines = File.Exists(EnvFile) ? File.ReadAllLines(EnvFile).ToList() : [];
+
+        // The reader keeps the last line of a key, so the writer replaces that one and drops the earlier ones: they
+        // were dead already, and a removal must not bring one of them back.
+        var last = lines.FindLastIndex(l => Key(l) == name);
+        if (last >= 0)
+        {
+            if (value is null)
             {
-                lines.RemoveAt(index);
+                lines.RemoveAt(last);
             }
             else
             {
-                lines[index] = entry;
+                lines[last] = name + "=" + Quote(value);
+            }
+
+            for (var i = last - 1; i >= 0; i--)
+            {
+                if (Key(lines[i]) == name)
+                {
+                    lines.RemoveAt(i);
+                }
             }
         }
-        else if (entry is not null)
+        else if (value is not null)
         {
-            lines.Add(entry);
+            lines.Add(name + "=" + Quote(value));
         }
 
         WritePrivate(EnvFile, lines.Count == 0 ? string.Empty : string.Join('\n', lines) + "\n");
@@ -164,8 +187,15 @@ internal sealed class SecretStore : ISecretResolver
             return equals > 0 ? trimmed[..equals].Trim() : null;
         }
 
+        // Single quotes keep every other character literal in the readers of .env files (ours, shells, dotenv, compose).
         static string Quote(string value) =>
-            value.AsSpan().IndexOfAny(" #'\"\\$`") < 0 ? value : "'" + value + "'";
+            value.AsSpan().IndexOfAny(" #\\$`") < 0 ? value : "'" + value + "'";
+
+        static bool IsVariableName(string name) =>
+            name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+        static bool FitsEnvFile(string value) =>
+            !value.AsSpan().ContainsAny("'\"") && !value.Any(char.IsControl);
     }
 
     private static Dictionary<string, string> ReadSecretsFile(string path)
@@ -176,7 +206,7 @@ internal sealed class SecretStore : ISecretResolver
             return values;
         }
 
-        using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = ParseSecretsFile(path, File.ReadAllBytes(path), static (bytes, options) => JsonDocument.Parse(bytes, options));
         Flatten(document.RootElement, null, values);
         return values;
 
@@ -199,7 +229,11 @@ internal sealed class SecretStore : ISecretResolver
 
     private static void WriteSecretsFile(string path, string key, string? value)
     {
-        var root = File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonObject existing ? existing : new JsonObject();
+        PrivateFile.CheckReplaceable(path);
+        var root = File.Exists(path)
+            && ParseSecretsFile(path, File.ReadAllBytes(path), static (bytes, options) => JsonNode.Parse(bytes, documentOptions: options)) is JsonObject existing
+            ? existing
+            : new JsonObject();
         root.Remove(key);
         if (value is not null)
         {
@@ -210,29 +244,24 @@ internal sealed class SecretStore : ISecretResolver
     }
 
     /// <summary>Writes a file only its owner may read (0600 on Unix), creating its directory.</summary>
-    private static void WritePrivate(string path, string contents)
+    private static void WritePrivate(string path, string contents) => PrivateFile.Write(path, contents);
+
+    /// <summary>
+    /// Parses a user-secrets file. System.Text.Json's messages quote the text around a syntax error, which here is a
+    /// secret: report the place only.
+    /// </summary>
+    private static T ParseSecretsFile<T>(string path, byte[] bytes, Func<byte[], JsonDocumentOptions, T> parse)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        try
         {
-            Directory.CreateDirectory(directory);
+            return parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
-
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        catch (JsonException ex)
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(path, options))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(contents));
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode applies only to new files; an existing .env keeps its mode unless tightened here.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var line = (ex.LineNumber ?? 0) + 1;
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            throw new InvalidOperationException(
+                $"{path}: line {line}, byte {column}: the user-secrets file is not valid JSON (its text is not shown: it holds secrets). Fix it with 'dotnet user-secrets' or an editor.");
         }
     }
 

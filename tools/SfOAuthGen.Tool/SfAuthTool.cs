@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using SfOAuthGen.Runtime;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Tool;
 
@@ -23,7 +24,7 @@ public static class SfAuthTool
     /// <summary>The manifest or an org's configuration is wrong: invalid JSON, a missing field, an unresolved reference.</summary>
     public const int Configuration = 3;
 
-    /// <summary>The browser login did not complete: timed out, state mismatch, access denied, no refresh token issued.</summary>
+    /// <summary>The browser login did not complete: timed out, access denied, no refresh token issued.</summary>
     public const int LoginIncomplete = 4;
 
     /// <summary>Cancelled (Ctrl+C).</summary>
@@ -183,7 +184,7 @@ public static class SfAuthTool
         if (settings.Flow is not (SalesforceFlow.WebServer or SalesforceFlow.RefreshToken))
         {
             throw new UsageException(
-                $"org '{orgName}' uses the {Describe(settings.Flow)} flow, which needs no browser login; 'sfauth token {orgName}' gets a token. (Set \"flow\": \"web_server\" to log in with a browser.)");
+                $"org '{orgName}' uses the {SalesforceFlowNames.NameOf(settings.Flow)} flow, which needs no browser login; 'sfauth token {orgName}' gets a token. (Set \"flow\": \"web_server\" to log in with a browser.)");
         }
 
         var reference = settings.RefreshToken ?? throw new SalesforceConfigurationException(
@@ -241,7 +242,7 @@ public static class SfAuthTool
                 wait.CancelAfter(timeout);
                 try
                 {
-                    callback = await listener.WaitAsync(wait.Token).ConfigureAwait(false);
+                    callback = await listener.WaitAsync(request.State, wait.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -359,10 +360,10 @@ public static class SfAuthTool
                 continue;
             }
 
-            await stdout.WriteLineAsync($"{org.Name}: {Describe(settings.Flow)} flow, {settings.LoginUrl}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"{org.Name}: {SalesforceFlowNames.NameOf(settings.Flow)} flow, {settings.LoginUrl}").ConfigureAwait(false);
             foreach (var field in ManifestOrg.RequiredFields(settings.Flow).Where(f => !org.Fields.ContainsKey(f)))
             {
-                await stdout.WriteLineAsync($"  error: {context.ManifestPath}({org.Line}): orgs.{org.Name}: '{field}' is required by the {Describe(settings.Flow)} flow").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"  error: {context.ManifestPath}({org.Line}): orgs.{org.Name}: '{field}' is required by the {SalesforceFlowNames.NameOf(settings.Flow)} flow").ConfigureAwait(false);
                 problems++;
             }
 
@@ -405,15 +406,6 @@ public static class SfAuthTool
         await stdout.WriteLineAsync(problems == 0 ? "OK: every reference resolves." : $"{problems} problem(s).").ConfigureAwait(false);
         return problems == 0 ? Ok : Configuration;
     }
-
-    private static string Describe(SalesforceFlow flow) => flow switch
-    {
-        SalesforceFlow.Password => "password",
-        SalesforceFlow.RefreshToken => "refresh_token",
-        SalesforceFlow.JwtBearer => "jwt_bearer",
-        SalesforceFlow.ClientCredentials => "client_credentials",
-        _ => "web_server",
-    };
 
     /// <summary>The first seven characters and the length: enough to tell tokens apart, not to use one.</summary>
     internal static string Mask(string secret) =>

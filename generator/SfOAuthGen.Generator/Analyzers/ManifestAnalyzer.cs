@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using SfOAuthGen.Generator.Diagnostics;
 using SfOAuthGen.Generator.Parsing;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Generator.Analyzers;
 
@@ -17,8 +18,6 @@ namespace SfOAuthGen.Generator.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ManifestAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly string[] SecretFields = { "clientSecret", "password", "securityToken", "refreshToken", "privateKey" };
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.ManifestSecret,
@@ -84,16 +83,16 @@ public sealed class ManifestAnalyzer : DiagnosticAnalyzer
                 continue; // the generator reports the wrong type
             }
 
-            if (Array.IndexOf(SecretFields, property.Name) >= 0 && !SecretShapes.IsNotSecret(value.Text!))
+            if (ManifestVocabulary.IsSecret(property.Name) && !SecretShapes.IsNotSecret(value.Text!))
             {
                 Report(context, DiagnosticDescriptors.ManifestSecret, path, text, value.Span,
                     property.Name, orgName, SecretShapes.SuggestedVariable(org.Name, property.Name));
             }
-            else if (property.Name == "flow")
+            else if (property.Name == ManifestVocabulary.Flow)
             {
                 flow ??= value;
             }
-            else if (property.Name == "loginUrl")
+            else if (property.Name == ManifestVocabulary.LoginUrl)
             {
                 loginUrl ??= value;
             }

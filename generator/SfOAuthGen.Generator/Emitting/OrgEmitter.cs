@@ -90,7 +90,7 @@ internal static class OrgEmitter
 
         Add("Name", Literal(org.Key));
         Add("LoginUrl", "new global::System.Uri(" + Literal(org.LoginUrl) + ")");
-        Add("Flow", Runtime + "SalesforceFlow." + org.Flow.ToString());
+        Add("Flow", Runtime + "SalesforceFlow." + org.FlowMember);
         Add("ClientAuthentication", Runtime + "ClientAuthentication." + (org.BasicClientAuthentication ? "Basic" : "Body"));
         foreach (var secret in org.Secrets)
         {

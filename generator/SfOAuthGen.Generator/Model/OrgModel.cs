@@ -1,15 +1,5 @@
 namespace SfOAuthGen.Generator.Model;
 
-/// <summary>The grants an org can use; mirrors <c>SfOAuthGen.Runtime.SalesforceFlow</c>.</summary>
-internal enum FlowKind
-{
-    Password,
-    RefreshToken,
-    JwtBearer,
-    ClientCredentials,
-    WebServer,
-}
-
 /// <summary>How the emitter writes a secret field.</summary>
 internal enum SecretEmitKind
 {
@@ -26,14 +16,18 @@ internal enum SecretEmitKind
 /// <summary>One secret-bearing field. For <see cref="SecretEmitKind.Manifest"/> the value is deliberately not kept.</summary>
 internal sealed record SecretModel(string Field, SecretEmitKind Kind, string? Value);
 
-/// <summary>Everything the emitter needs for one org; plain, equatable data with no positions, so moving text around does not re-emit.</summary>
+/// <summary>
+/// Everything the emitter needs for one org; plain, equatable data with no positions, so moving text around does not
+/// re-emit. <see cref="FlowName"/> is the manifest's word (<c>refresh_token</c>), <see cref="FlowMember"/> the
+/// <c>SalesforceFlow</c> member it stands for (<c>RefreshToken</c>), both from the shared vocabulary.
+/// </summary>
 internal sealed record OrgModel(
     string Key,
     string ClassName,
     string? Namespace,
     string LoginUrl,
-    FlowKind Flow,
     string FlowName,
+    string FlowMember,
     bool BasicClientAuthentication,
     EquatableArray<SecretModel> Secrets,
     string? Audience,

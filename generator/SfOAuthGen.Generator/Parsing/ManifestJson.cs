@@ -62,20 +62,13 @@ internal sealed class ManifestValue
 }
 
 /// <summary>A property of a JSON object: its name, the name's span (quotes included), and its value.</summary>
-internal sealed class ManifestProperty
+internal sealed class ManifestProperty(string name, TextSpan nameSpan, ManifestValue value)
 {
-    public ManifestProperty(string name, TextSpan nameSpan, ManifestValue value)
-    {
-        Name = name;
-        NameSpan = nameSpan;
-        Value = value;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
+    public TextSpan NameSpan { get; } = nameSpan;
 
-    public TextSpan NameSpan { get; }
-
-    public ManifestValue Value { get; }
+    public ManifestValue Value { get; } = value;
 }
 
 /// <summary>The outcome of reading JSON text: a root value, or the first syntax error and where it is.</summary>

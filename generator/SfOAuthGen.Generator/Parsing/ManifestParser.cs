@@ -1,537 +1,216 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using System.Text;
 using System.Threading;
-using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using SfOAuthGen.Generator.Diagnostics;
 using SfOAuthGen.Generator.Model;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Generator.Parsing;
 
-/// <summary>One org as written: its key, where the key is, its properties (with spans), and its model when it is valid.</summary>
-internal sealed class ParsedOrg
-{
-    public ParsedOrg(string key, TextSpan keySpan, ManifestValue value, OrgModel? model)
-    {
-        Key = key;
-        KeySpan = keySpan;
-        Value = value;
-        Model = model;
-    }
-
-    public string Key { get; }
-
-    public TextSpan KeySpan { get; }
-
-    /// <summary>The org's JSON value; analyzers walk its properties (secret literals, retired flows).</summary>
-    public ManifestValue Value { get; }
-
-    /// <summary>The model to generate from, or null when the org has errors.</summary>
-    public OrgModel? Model { get; }
-}
-
-/// <summary>The manifest as read: its JSON tree (null when not valid JSON), every org, and the diagnostics.</summary>
-internal sealed class ParsedManifest
-{
-    public ParsedManifest(ManifestValue? root, IReadOnlyList<ParsedOrg> orgs, IReadOnlyList<DiagnosticInfo> diagnostics)
-    {
-        Root = root;
-        Orgs = orgs;
-        Diagnostics = diagnostics;
-    }
-
-    public ManifestValue? Root { get; }
-
-    public IReadOnlyList<ParsedOrg> Orgs { get; }
-
-    public IReadOnlyList<DiagnosticInfo> Diagnostics { get; }
-}
-
 /// <summary>
-/// Reads <c>sfauth.json</c> (version 1) into org models and exact-position diagnostics. Never throws except on
-/// cancellation: an unexpected failure becomes SFAUTH100.
+/// Reads one <c>sfauth.json</c> (version 1) into org models and exact-position diagnostics. One instance per file: it
+/// owns the diagnostics it reports, as System.Text.Json's generator <c>Parser</c> does, and each concern of the
+/// manifest has its own method. Never throws except on cancellation: an unexpected failure becomes SFAUTH100.
 /// </summary>
-internal static class ManifestParser
+internal sealed partial class ManifestParser
 {
-    public static readonly string[] RootProperties = { "$schema", "version", "namespace", "orgs" };
+    private readonly string _path;
+    private readonly SourceText _text;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
 
-    public static readonly string[] OrgProperties =
+    private ManifestParser(string path, SourceText text, CancellationToken cancellationToken)
     {
-        "loginUrl", "flow", "clientAuth", "clientId", "clientSecret", "username", "password", "securityToken",
-        "refreshToken", "privateKey", "audience", "redirectUri", "scope", "sessionLifetime", "renewalMargin",
-        "apiVersion", "verifySignature",
-    };
+        _path = path;
+        _text = text;
+        _cancellationToken = cancellationToken;
+    }
 
-    /// <summary>The secret-bearing fields, in emission order. The first two identify rather than authenticate.</summary>
-    public static readonly string[] SecretFields = { "clientId", "username", "clientSecret", "password", "securityToken", "refreshToken", "privateKey" };
-
-    public static readonly string[] ReferencePrefixes = { "env:", "config:", "file:" };
-
-    /// <summary>Longer names are refused: they also become file names (<c>&lt;Name&gt;Org.g.cs</c>), and C# caps identifiers at 512.</summary>
-    public const int MaxClassNameLength = 100;
-
-    private static readonly string[] FlowNames = { "password", "refresh_token", "jwt_bearer", "client_credentials", "web_server" };
-
-    public static ParsedManifest Parse(string path, SourceText text, string? rootNamespace, CancellationToken cancellationToken)
+    /// <summary>The orgs that can be generated (with their key's location) and every diagnostic of the file.</summary>
+    public static ManifestResult Parse(string path, SourceText text, string? rootNamespace, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
+        var parser = new ManifestParser(path, text, cancellationToken);
+        var orgs = new List<OrgEntry>();
         try
         {
-            return ParseCore(path, text, rootNamespace, diagnostics, cancellationToken);
+            parser.ParseManifest(rootNamespace, orgs);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            diagnostics.Add(DiagnosticInfo.Create(
-                DiagnosticDescriptors.InternalError,
-                LocationInfo.Create(path, text, new TextSpan(0, 0)),
-                exception.GetType().Name + ": " + exception.Message));
-            return new ParsedManifest(null, Array.Empty<ParsedOrg>(), diagnostics);
+            orgs.Clear();
+            parser.Report(DiagnosticDescriptors.InternalError, new TextSpan(0, 0), exception.GetType().Name + ": " + exception.Message);
         }
+
+        return new ManifestResult(path, orgs.ToEquatableArray(), parser._diagnostics.ToEquatableArray());
     }
 
-    /// <summary>The class an org key becomes, or null when the key has no letter or digit to build one from.</summary>
-    /// <remarks>
-    /// Runs of letters and digits become PascalCase words and everything else separates them; <c>Org</c> is appended, so
-    /// keywords need no escaping (<c>class</c> → <c>ClassOrg</c>); a leading digit gets an underscore
-    /// (<c>2024sandbox</c> → <c>_2024sandboxOrg</c>).
-    /// </remarks>
-    public static string? ToClassName(string key)
+    private void ParseManifest(string? rootNamespace, List<OrgEntry> orgs)
     {
-        if (key.Length > MaxClassNameLength * 4)
-        {
-            return null;
-        }
-
-        var name = new StringBuilder();
-        var startOfWord = true;
-        foreach (var ch in key)
-        {
-            var isWordChar = ch != '_' && SyntaxFacts.IsIdentifierPartCharacter(ch) && CharUnicodeInfo.GetUnicodeCategory(ch) != UnicodeCategory.Format;
-            if (!isWordChar)
-            {
-                startOfWord = true;
-                continue;
-            }
-
-            name.Append(startOfWord ? char.ToUpperInvariant(ch) : ch);
-            startOfWord = false;
-        }
-
-        if (name.Length == 0)
-        {
-            return null;
-        }
-
-        if (!SyntaxFacts.IsIdentifierStartCharacter(name[0]))
-        {
-            name.Insert(0, '_');
-        }
-
-        name.Append("Org");
-        var result = name.ToString();
-        return result.Length <= MaxClassNameLength && SyntaxFacts.IsValidIdentifier(result) ? result : null;
-    }
-
-    /// <summary>The known name closest to <paramref name="name"/>, when it is close enough to be a likely typo.</summary>
-    public static string? ClosestName(string name, IEnumerable<string> candidates)
-    {
-        if (name.Length > 64)
-        {
-            return null; // no typo is that long, and the distance is quadratic
-        }
-
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
-        {
-            var distance = EditDistance(name.ToUpperInvariant(), candidate.ToUpperInvariant());
-            if (distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-
-        return best is not null && bestDistance <= Math.Max(2, best.Length / 3) ? best : null;
-    }
-
-    public static bool IsValidNamespace(string value) =>
-        value.Length > 0 && value.Split('.').All(part =>
-            SyntaxFacts.IsValidIdentifier(part) && SyntaxFacts.GetKeywordKind(part) == SyntaxKind.None);
-
-    private static ParsedManifest ParseCore(string path, SourceText text, string? rootNamespace, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
-    {
-        LocationInfo At(TextSpan span) => LocationInfo.Create(path, text, span);
-        void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, TextSpan span, params string[] args) =>
-            diagnostics.Add(DiagnosticInfo.Create(descriptor, At(span), args));
-
-        var orgs = new List<ParsedOrg>();
-        var json = ManifestJson.Read(text);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (json.Root is null)
+        var json = ManifestJson.Read(_text);
+        _cancellationToken.ThrowIfCancellationRequested();
+        if (json.Root is not { } root)
         {
             Report(DiagnosticDescriptors.InvalidJson, json.ErrorSpan, json.Error ?? "unreadable");
-            return new ParsedManifest(null, orgs, diagnostics);
+            return;
         }
 
-        var root = json.Root;
         if (root.Kind != ManifestValueKind.Object)
         {
             Report(DiagnosticDescriptors.WrongType, StartOf(root), "(manifest)", "an object", root.KindDescription);
-            return new ParsedManifest(root, orgs, diagnostics);
+            return;
         }
 
-        var rootFields = CollectProperties(root, RootProperties, "the manifest", Report);
-        var generate = true;
-
-        if (rootFields.TryGetValue("version", out var version))
+        var fields = CollectProperties(root, ManifestVocabulary.RootProperties, "the manifest");
+        // A bad version or namespace stops every org from generating; a bad $schema or an unknown property does not.
+        var versionOk = ParseVersion(fields);
+        ParseSchema(fields);
+        var namespaceOk = ParseNamespace(fields, rootNamespace, out var ns);
+        var generate = versionOk && namespaceOk;
+        if (ParseOrgsObject(root, fields) is { } orgsObject)
         {
-            if (version.Value.Kind != ManifestValueKind.Number)
-            {
-                Report(DiagnosticDescriptors.WrongType, version.Value.Span, "version", "a number", version.Value.KindDescription);
-                generate = false;
-            }
-            else if (!decimal.TryParse(version.Value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != 1m)
-            {
-                Report(DiagnosticDescriptors.UnsupportedVersion, version.Value.Span, version.Value.Text ?? string.Empty);
-                generate = false;
-            }
+            ParseOrgs(orgsObject, ns, generate, orgs);
+        }
+    }
+
+    private bool ParseVersion(Dictionary<string, ManifestProperty> fields)
+    {
+        if (!fields.TryGetValue("version", out var version))
+        {
+            return true;
         }
 
-        if (rootFields.TryGetValue("$schema", out var schema) && schema.Value.Kind != ManifestValueKind.String)
+        if (version.Value.Kind != ManifestValueKind.Number)
         {
+            Report(DiagnosticDescriptors.WrongType, version.Value.Span, "version", "a number", version.Value.KindDescription);
+            return false;
+        }
+
+        if (!decimal.TryParse(version.Value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || number != 1m)
+        {
+            Report(DiagnosticDescriptors.UnsupportedVersion, version.Value.Span, version.Value.Text ?? string.Empty);
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ParseSchema(Dictionary<string, ManifestProperty> fields)
+    {
+        if (fields.TryGetValue("$schema", out var schema) && schema.Value.Kind != ManifestValueKind.String)
+        {
+            // Reported, but it only helps editors, so it does not stop generation.
             Report(DiagnosticDescriptors.WrongType, schema.Value.Span, "$schema", "a string", schema.Value.KindDescription);
         }
+    }
 
-        string? ns = null;
-        if (rootFields.TryGetValue("namespace", out var nsProperty))
+    /// <summary>The manifest's namespace, else the project's RootNamespace, else null (the global namespace); false when invalid.</summary>
+    private bool ParseNamespace(Dictionary<string, ManifestProperty> fields, string? rootNamespace, out string? ns)
+    {
+        ns = null;
+        if (fields.TryGetValue("namespace", out var property))
         {
-            if (nsProperty.Value.Kind != ManifestValueKind.String)
+            var value = property.Value;
+            if (value.Kind != ManifestValueKind.String)
             {
-                Report(DiagnosticDescriptors.WrongType, nsProperty.Value.Span, "namespace", "a string", nsProperty.Value.KindDescription);
-                generate = false;
+                Report(DiagnosticDescriptors.WrongType, value.Span, "namespace", "a string", value.KindDescription);
+                return false;
             }
-            else if (!IsValidNamespace(nsProperty.Value.Text!))
+
+            if (!ManifestNames.IsValidNamespace(value.Text!))
             {
-                Report(DiagnosticDescriptors.InvalidNamespace, nsProperty.Value.Span, nsProperty.Value.Text!, string.Empty);
-                generate = false;
+                Report(DiagnosticDescriptors.InvalidNamespace, value.Span, value.Text!, string.Empty);
+                return false;
             }
-            else
-            {
-                ns = nsProperty.Value.Text;
-            }
-        }
-        else if (!string.IsNullOrWhiteSpace(rootNamespace))
-        {
-            if (IsValidNamespace(rootNamespace!))
-            {
-                ns = rootNamespace;
-            }
-            else
-            {
-                Report(DiagnosticDescriptors.InvalidNamespace, new TextSpan(0, 0), rootNamespace!, " (the project's RootNamespace): set \"namespace\" in sfauth.json");
-                generate = false;
-            }
+
+            ns = value.Text;
+            return true;
         }
 
-        if (!rootFields.TryGetValue("orgs", out var orgsProperty))
+        if (string.IsNullOrWhiteSpace(rootNamespace))
+        {
+            return true;
+        }
+
+        if (!ManifestNames.IsValidNamespace(rootNamespace!))
+        {
+            Report(DiagnosticDescriptors.InvalidNamespace, new TextSpan(0, 0), rootNamespace!, " (the project's RootNamespace): set \"namespace\" in sfauth.json");
+            return false;
+        }
+
+        ns = rootNamespace;
+        return true;
+    }
+
+    private ManifestValue? ParseOrgsObject(ManifestValue root, Dictionary<string, ManifestProperty> fields)
+    {
+        if (!fields.TryGetValue("orgs", out var orgs))
         {
             Report(DiagnosticDescriptors.MissingProperty, StartOf(root), "The manifest", "orgs");
-            return new ParsedManifest(root, orgs, diagnostics);
+            return null;
         }
 
-        if (orgsProperty.Value.Kind != ManifestValueKind.Object)
+        if (orgs.Value.Kind != ManifestValueKind.Object)
         {
-            Report(DiagnosticDescriptors.WrongType, orgsProperty.Value.Span, "orgs", "an object", orgsProperty.Value.KindDescription);
-            return new ParsedManifest(root, orgs, diagnostics);
+            Report(DiagnosticDescriptors.WrongType, orgs.Value.Span, "orgs", "an object", orgs.Value.KindDescription);
+            return null;
         }
 
+        return orgs.Value;
+    }
+
+    private void ParseOrgs(ManifestValue orgsObject, string? ns, bool generate, List<OrgEntry> orgs)
+    {
         var classNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var orgProperty in orgsProperty.Value.Properties)
+        foreach (var org in orgsObject.Properties)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var before = diagnostics.Count;
-            var className = ToClassName(orgProperty.Name);
-            if (className is null)
+            _cancellationToken.ThrowIfCancellationRequested();
+            var before = _diagnostics.Count;
+            var className = ParseClassName(org, classNames);
+            var model = ParseOrg(org, className, ns);
+            // Any diagnostic about this org, even an unknown property, keeps it from generating.
+            if (generate && model is not null && _diagnostics.Count == before)
             {
-                Report(DiagnosticDescriptors.InvalidOrgName, orgProperty.NameSpan, orgProperty.Name);
+                orgs.Add(new OrgEntry(model, At(org.NameSpan)));
             }
-            else if (classNames.TryGetValue(className, out var firstKey))
-            {
-                Report(DiagnosticDescriptors.DuplicateClassName, orgProperty.NameSpan, orgProperty.Name, className, firstKey);
-            }
-            else
-            {
-                classNames.Add(className, orgProperty.Name);
-            }
-
-            var model = ParseOrg(orgProperty, className, ns, Report);
-            var valid = generate && className is not null && diagnostics.Count == before && model is not null;
-            orgs.Add(new ParsedOrg(orgProperty.Name, orgProperty.NameSpan, orgProperty.Value, valid ? model : null));
         }
-
-        return new ParsedManifest(root, orgs, diagnostics);
     }
 
-    private static OrgModel? ParseOrg(ManifestProperty org, string? className, string? ns, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, TextSpan, string[]> report)
+    /// <summary>The org's class name, unique in this file (case-insensitively, as file names may be), or null.</summary>
+    private string? ParseClassName(ManifestProperty org, Dictionary<string, string> classNames)
     {
-        if (org.Value.Kind != ManifestValueKind.Object)
+        var className = ManifestNames.ToClassName(org.Name);
+        if (className is null)
         {
-            report(DiagnosticDescriptors.WrongType, org.Value.Span, new[] { org.Name, "an object", org.Value.KindDescription });
-            return null;
+            Report(DiagnosticDescriptors.InvalidOrgName, org.NameSpan, org.Name);
+        }
+        else if (classNames.TryGetValue(className, out var firstKey))
+        {
+            Report(DiagnosticDescriptors.DuplicateClassName, org.NameSpan, org.Name, className, firstKey);
+        }
+        else
+        {
+            classNames.Add(className, org.Name);
         }
 
-        var owner = "org '" + org.Name + "'";
-        var fields = CollectProperties(org.Value, OrgProperties, owner, report);
-        var ok = true;
-
-        string? String(string name)
-        {
-            if (!fields.TryGetValue(name, out var property))
-            {
-                return null;
-            }
-
-            if (property.Value.Kind != ManifestValueKind.String)
-            {
-                report(DiagnosticDescriptors.WrongType, property.Value.Span, new[] { name, "a string", property.Value.KindDescription });
-                ok = false;
-                return null;
-            }
-
-            return property.Value.Text;
-        }
-
-        void Invalid(string name, string reason)
-        {
-            report(DiagnosticDescriptors.InvalidValue, fields[name].Value.Span, new[] { name, reason });
-            ok = false;
-        }
-
-        // loginUrl
-        var loginUrl = String("loginUrl");
-        if (!fields.ContainsKey("loginUrl"))
-        {
-            report(DiagnosticDescriptors.MissingProperty, org.NameSpan, new[] { "Org '" + org.Name + "'", "loginUrl" });
-            ok = false;
-        }
-        else if (loginUrl is not null && !IsAllowedLoginUrl(loginUrl))
-        {
-            report(DiagnosticDescriptors.InvalidLoginUrl, fields["loginUrl"].Value.Span, new[] { loginUrl });
-            ok = false;
-        }
-
-        // flow
-        var flowName = String("flow");
-        FlowKind? flow = null;
-        if (!fields.ContainsKey("flow"))
-        {
-            report(DiagnosticDescriptors.MissingProperty, org.NameSpan, new[] { "Org '" + org.Name + "'", "flow" });
-            ok = false;
-        }
-        else if (flowName is not null)
-        {
-            var index = Array.IndexOf(FlowNames, flowName);
-            if (index < 0)
-            {
-                var closest = ClosestName(flowName, FlowNames);
-                report(DiagnosticDescriptors.UnknownFlow, fields["flow"].Value.Span, new[] { flowName, closest is null ? string.Empty : "; did you mean '" + closest + "'?" });
-                ok = false;
-            }
-            else
-            {
-                flow = (FlowKind)index;
-            }
-        }
-
-        // clientAuth
-        var basic = false;
-        var clientAuth = String("clientAuth");
-        if (clientAuth is not null)
-        {
-            if (clientAuth == "basic")
-            {
-                basic = true;
-            }
-            else if (clientAuth != "body")
-            {
-                Invalid("clientAuth", "use 'body' (Salesforce's documented form, the default) or 'basic'");
-            }
-        }
-
-        // secrets and identifiers
-        var secrets = new List<SecretModel>();
-        foreach (var field in SecretFields)
-        {
-            var value = String(field);
-            if (value is null)
-            {
-                continue;
-            }
-
-            var prefix = ReferencePrefixes.FirstOrDefault(p => value.StartsWith(p, StringComparison.Ordinal));
-            if (prefix is not null)
-            {
-                if (value.Substring(prefix.Length).Trim().Length == 0)
-                {
-                    Invalid(field, "'" + prefix + "' names nothing: write '" + prefix + "NAME'");
-                    continue;
-                }
-
-                secrets.Add(new SecretModel(field, SecretEmitKind.Reference, value));
-            }
-            else if (value.Length == 0)
-            {
-                Invalid(field, "it is empty: remove it or write a reference such as 'env:NAME'");
-            }
-            else if (field is "clientId" or "username")
-            {
-                secrets.Add(new SecretModel(field, SecretEmitKind.Literal, value));
-            }
-            else
-            {
-                // The literal is deliberately dropped: the runtime reads it from the manifest copied beside the app.
-                secrets.Add(new SecretModel(field, SecretEmitKind.Manifest, null));
-            }
-        }
-
-        if (!fields.ContainsKey("clientId"))
-        {
-            report(DiagnosticDescriptors.MissingProperty, org.NameSpan, new[] { "Org '" + org.Name + "'", "clientId" });
-            ok = false;
-        }
-
-        if (flow is { } knownFlow)
-        {
-            foreach (var required in RequiredFields(knownFlow))
-            {
-                if (!fields.ContainsKey(required))
-                {
-                    report(DiagnosticDescriptors.FlowMissingField, fields["flow"].Value.Span, new[] { org.Name, flowName!, required });
-                    ok = false;
-                }
-            }
-        }
-
-        // plain settings
-        var audience = String("audience");
-        var scope = String("scope");
-        var redirectUri = String("redirectUri");
-        if (redirectUri is not null && !Uri.TryCreate(redirectUri, UriKind.Absolute, out _))
-        {
-            Invalid("redirectUri", "it must be an absolute URI");
-        }
-
-        long? Duration(string name, bool allowZero)
-        {
-            var value = String(name);
-            if (value is null)
-            {
-                return null;
-            }
-
-            if (!TimeSpan.TryParseExact(value, "c", CultureInfo.InvariantCulture, out var duration))
-            {
-                Invalid(name, "write a duration such as '02:00:00' (hours:minutes:seconds, or days.hours:minutes:seconds)");
-                return null;
-            }
-
-            if (duration < TimeSpan.Zero || (!allowZero && duration == TimeSpan.Zero))
-            {
-                Invalid(name, allowZero ? "it must not be negative" : "it must be longer than zero");
-                return null;
-            }
-
-            return duration.Ticks;
-        }
-
-        var sessionLifetime = Duration("sessionLifetime", allowZero: false);
-        var renewalMargin = Duration("renewalMargin", allowZero: true);
-
-        var apiVersion = String("apiVersion");
-        if (apiVersion is not null && !IsApiVersion(apiVersion))
-        {
-            Invalid("apiVersion", "write a version such as '62.0'");
-        }
-
-        bool? verifySignature = null;
-        if (fields.TryGetValue("verifySignature", out var verify))
-        {
-            if (verify.Value.Kind is ManifestValueKind.True or ManifestValueKind.False)
-            {
-                verifySignature = verify.Value.Kind == ManifestValueKind.True;
-            }
-            else
-            {
-                report(DiagnosticDescriptors.WrongType, verify.Value.Span, new[] { "verifySignature", "true or false", verify.Value.KindDescription });
-                ok = false;
-            }
-        }
-
-        if (!ok || className is null || loginUrl is null || flow is null)
-        {
-            return null;
-        }
-
-        return new OrgModel(
-            org.Name,
-            className,
-            ns,
-            loginUrl,
-            flow.Value,
-            flowName!,
-            basic,
-            secrets.ToEquatableArray(),
-            audience,
-            redirectUri,
-            scope,
-            sessionLifetime,
-            renewalMargin,
-            apiVersion,
-            verifySignature);
-    }
-
-    public static IEnumerable<string> RequiredFields(FlowKind flow) => flow switch
-    {
-        FlowKind.Password => new[] { "username", "password" },
-        FlowKind.RefreshToken => new[] { "refreshToken" },
-        FlowKind.JwtBearer => new[] { "username", "privateKey" },
-        FlowKind.ClientCredentials => new[] { "clientSecret" },
-        _ => new[] { "redirectUri" },
-    };
-
-    /// <summary>An absolute https URL, or http on a loopback host (the recorded-response server).</summary>
-    public static bool IsAllowedLoginUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (uri.Scheme == "https" || (uri.Scheme == "http" && uri.IsLoopback))
-        && uri.Host.Length > 0;
-
-    private static bool IsApiVersion(string value)
-    {
-        var dot = value.IndexOf('.');
-        return dot > 0 && dot < value.Length - 1 && value.Length <= 10
-            && value.Take(dot).All(c => c is >= '0' and <= '9')
-            && value.Skip(dot + 1).All(c => c is >= '0' and <= '9');
+        return className;
     }
 
     /// <summary>Indexes an object's properties, reporting unknown names (with the closest known one) and duplicates.</summary>
-    private static Dictionary<string, ManifestProperty> CollectProperties(
-        ManifestValue value, string[] known, string owner, Action<Microsoft.CodeAnalysis.DiagnosticDescriptor, TextSpan, string[]> report)
+    private Dictionary<string, ManifestProperty> CollectProperties(ManifestValue value, string[] known, string owner)
     {
         var result = new Dictionary<string, ManifestProperty>(StringComparer.Ordinal);
         foreach (var property in value.Properties)
         {
             if (Array.IndexOf(known, property.Name) < 0)
             {
-                var closest = ClosestName(property.Name, known);
-                report(DiagnosticDescriptors.UnknownProperty, property.NameSpan, new[] { property.Name, owner, closest is null ? string.Empty : "; did you mean '" + closest + "'?" });
+                Report(DiagnosticDescriptors.UnknownProperty, property.NameSpan, property.Name, owner, ManifestNames.DidYouMean(property.Name, known));
             }
             else if (result.ContainsKey(property.Name))
             {
-                report(DiagnosticDescriptors.DuplicateProperty, property.NameSpan, new[] { property.Name, owner });
+                Report(DiagnosticDescriptors.DuplicateProperty, property.NameSpan, property.Name, owner);
             }
             else
             {
@@ -542,29 +221,10 @@ internal static class ManifestParser
         return result;
     }
 
+    private void Report(DiagnosticDescriptor descriptor, TextSpan span, params string[] messageArgs) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, At(span), messageArgs));
+
+    private LocationInfo At(TextSpan span) => LocationInfo.Create(_path, _text, span);
+
     private static TextSpan StartOf(ManifestValue value) => new(value.Span.Start, Math.Min(1, value.Span.Length));
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

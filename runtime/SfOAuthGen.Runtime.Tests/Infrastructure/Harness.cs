@@ -46,6 +46,7 @@ internal sealed class Harness : IDisposable
             FailureBackoff = failureBackoff ?? TimeSpan.FromSeconds(5),
             RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
             SecretResolver = resolver,
+            IsolatedTokenState = true, // tests run in parallel with the same settings: each sees only its own tokens
         });
     }
 

@@ -24,6 +24,7 @@ internal sealed class OrgHost : IDisposable
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(Configuration);
         collection.AddSingleton<TimeProvider>(Time);
+        collection.AddSingleton<ISalesforceTokenStore>(new MemoryTokenStore()); // this host's tokens only: tests run in parallel
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         collection.AddMetrics();
         var org = collection.AddSalesforceOrg(Settings, configure);

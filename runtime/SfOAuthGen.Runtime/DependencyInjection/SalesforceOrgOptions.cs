@@ -21,6 +21,12 @@ public sealed class SalesforceOrgOptions
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a renewal may hold the token store's lease before it lapses, should its process die mid-request.
+    /// <see langword="null"/>: <see cref="RequestTimeout"/> plus 10 seconds.
+    /// </summary>
+    public TimeSpan? TokenStoreLeaseDuration { get; set; }
+
+    /// <summary>
     /// Resolves every secret reference that is not <c>config:</c> (those always go to the app's <c>IConfiguration</c>).
     /// Defaults to <see cref="DefaultSecretResolver.Instance"/> (<c>env:</c>, <c>file:</c>, literals, manifest).
     /// </summary>

@@ -20,8 +20,9 @@ public static class SalesforceServiceCollectionExtensions
     /// <param name="configure">Runs after the configuration section <c>Salesforce:Orgs:&lt;Org&gt;</c> is applied.</param>
     /// <returns>A builder for the org's HTTP clients.</returns>
     /// <remarks>
-    /// The token client uses the app's <see cref="TimeProvider"/>, <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/>
-    /// when they are registered. <c>config:</c> secret references resolve through the app's <see cref="IConfiguration"/>;
+    /// The token client uses the app's <see cref="TimeProvider"/>, <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/>
+    /// and <see cref="ISalesforceTokenStore"/> when they are registered. Without a store, the token state is shared in this
+    /// process (the generated static class of the org uses the same one) and lost on restart. <c>config:</c> secret references resolve through the app's <see cref="IConfiguration"/>;
     /// the rest through <see cref="SalesforceOrgOptions.SecretResolver"/>. Registering the same org again adds only
     /// <paramref name="configure"/>; registering a different org under the same name is an error.
     /// </remarks>
@@ -75,12 +76,12 @@ public static class SalesforceServiceCollectionExtensions
 
         // The token client bounds each request with its own RequestTimeout.
         tokenClient.ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
-        tokenClient.RedactLoggedHeaders(["Authorization"]);
+        tokenClient.RefuseRedirects().RedactEveryLoggedHeader();
 
         apiClient.ConfigureHttpClient(http => http.BaseAddress = SalesforceAuthHandler.InstanceBaseAddress);
         apiClient.AddHttpMessageHandler(provider => new SalesforceAuthHandler(
             provider.GetRequiredKeyedService<SalesforceTokenClient>(org), provider.GetService<ILogger<SalesforceAuthHandler>>()));
-        apiClient.RedactLoggedHeaders(["Authorization"]);
+        apiClient.RedactEveryLoggedHeader();
 
         services.AddKeyedSingleton(org, (provider, _) => CreateTokenClient(provider, org));
         services.TryAddSingleton<ISalesforceOrgs, SalesforceOrgs>();
@@ -103,6 +104,9 @@ public static class SalesforceServiceCollectionExtensions
             MeterFactory = provider.GetService<IMeterFactory>(),
             RequestTimeout = options.RequestTimeout,
             FailureBackoff = options.FailureBackoff,
+            TokenStoreLeaseDuration = options.TokenStoreLeaseDuration,
+            // The app's store (AddRedisTokenStore, AddFileTokenStore); else the process-wide one the static class also uses.
+            TokenStore = provider.GetService<ISalesforceTokenStore>(),
         });
     }
 

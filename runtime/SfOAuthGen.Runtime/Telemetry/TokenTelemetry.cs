@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Runtime;
 
@@ -48,16 +49,22 @@ internal sealed partial class TokenTelemetry
         }
     }
 
-    public Activity? StartRequest(SalesforceFlow flow)
+    /// <summary>Starts the activity of one request to an OAuth endpoint; <see langword="null"/> when nothing listens.</summary>
+    public Activity? StartRequest(SalesforceFlow flow, OAuthOperation operation)
     {
         var activity = Source.StartActivity(SalesforceDiagnostics.TokenRequestActivity, ActivityKind.Client);
-        activity?.SetTag("sfoauthgen.org", Org);
-        activity?.SetTag("sfoauthgen.flow", Describe(flow));
+        if (activity is not null)
+        {
+            activity.SetTag("sfoauthgen.org", Org);
+            activity.SetTag("sfoauthgen.flow", Describe(flow));
+            activity.SetTag("sfoauthgen.operation", OAuthEndpoints.Name(operation));
+        }
+
         return activity;
     }
 
-    /// <summary>Records one token-endpoint request's end and closes its activity.</summary>
-    public void RequestEnded(Activity? activity, SalesforceFlow flow, Exception? failure)
+    /// <summary>Records one OAuth request's end (token, revoke or introspect) and closes its activity.</summary>
+    public void RequestEnded(Activity? activity, SalesforceFlow flow, OAuthOperation operation, Exception? failure)
     {
         var outcome = Outcome(failure);
         if (activity is not null)
@@ -76,7 +83,7 @@ internal sealed partial class TokenTelemetry
         var requests = _instruments.Requests;
         if (requests.Enabled)
         {
-            requests.Add(1, _orgTag, new("flow", Describe(flow)), new("outcome", outcome));
+            requests.Add(1, _orgTag, new("flow", Describe(flow)), new("outcome", outcome), new("operation", OAuthEndpoints.Name(operation)));
         }
     }
 
@@ -111,7 +118,7 @@ internal sealed partial class TokenTelemetry
         }
     }
 
-    internal static string Describe(SalesforceFlow flow) => OrgSecrets.Describe(flow);
+    internal static string Describe(SalesforceFlow flow) => SalesforceFlowNames.NameOf(flow);
 
     private static string Outcome(Exception? failure) => failure switch
     {

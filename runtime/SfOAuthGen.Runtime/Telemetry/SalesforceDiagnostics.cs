@@ -11,7 +11,10 @@ public static class SalesforceDiagnostics
     /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name.</summary>
     public const string MeterName = "SfOAuthGen";
 
-    /// <summary>Counter: requests sent to the token endpoint; tags <c>org</c>, <c>flow</c>, <c>outcome</c>.</summary>
+    /// <summary>
+    /// Counter: requests sent to Salesforce's OAuth endpoints; tags <c>org</c>, <c>flow</c>, <c>outcome</c>, and
+    /// <c>operation</c> (<c>token</c>, <c>revoke</c> or <c>introspect</c>).
+    /// </summary>
     public const string TokenRequestsMetric = "sfoauthgen.token.requests";
 
     /// <summary>Counter: token requests answered from the cache without I/O; tag <c>org</c>.</summary>
@@ -23,6 +26,6 @@ public static class SalesforceDiagnostics
     /// </summary>
     public const string RenewalDurationMetric = "sfoauthgen.token.renewal.duration";
 
-    /// <summary>The activity name of a token request.</summary>
+    /// <summary>The activity name of a request to an OAuth endpoint (tag <c>sfoauthgen.operation</c> says which).</summary>
     public const string TokenRequestActivity = "sfoauthgen.token.request";
 }

@@ -1,3 +1,5 @@
+using SfOAuthGen.Vocabulary;
+
 namespace SfOAuthGen.Runtime;
 
 /// <summary>
@@ -25,7 +27,7 @@ internal sealed class OrgSecrets
             throw new SalesforceConfigurationException(
                 _settings.Name,
                 field,
-                $"Salesforce org '{_settings.Name}': the {Describe(_settings.Flow)} flow needs '{field}', which is not set. Add it to the org in sfauth.json (for example \"{field}\": \"env:NAME\").");
+                $"Salesforce org '{_settings.Name}': the {SalesforceFlowNames.NameOf(_settings.Flow)} flow needs '{field}', which is not set. Add it to the org in sfauth.json (for example \"{field}\": \"env:NAME\").");
         }
 
         return await ResolveAsync(field, reference, cancellationToken).ConfigureAwait(false);
@@ -84,14 +86,4 @@ internal sealed class OrgSecrets
             _ => $"Salesforce org '{org}': '{field}' is an empty literal.",
         };
     }
-
-    internal static string Describe(SalesforceFlow flow) => flow switch
-    {
-        SalesforceFlow.Password => "password",
-        SalesforceFlow.RefreshToken => "refresh_token",
-        SalesforceFlow.JwtBearer => "jwt_bearer",
-        SalesforceFlow.ClientCredentials => "client_credentials",
-        SalesforceFlow.WebServer => "web_server",
-        _ => flow.ToString(),
-    };
 }

@@ -4,7 +4,7 @@ namespace SfOAuthGen.Runtime;
 internal static class TokenErrorHints
 {
     internal const string PasswordFlowRetirement =
-        "Salesforce retires the username-password flow for connected apps on 2027-02-20: move this org to jwt_bearer, client_credentials or web_server in sfauth.json.";
+        "Salesforce retires the username-password flow for connected apps on 2027-02-20, and External Client Apps (the successor to connected apps; since Spring '26 a new connected app needs a Salesforce Support request) do not support the username-password flow at all: move this org to jwt_bearer, client_credentials or web_server in sfauth.json.";
 
     public static bool IsTransient(string error) => error is "rate_limit_exceeded" or "server_error" or "temporarily_unavailable";
 
@@ -33,6 +33,9 @@ internal static class TokenErrorHints
                 return "Check the consumer key (clientId): copy it from the connected app (App Manager > View > Manage Consumer Details); a new connected app can take up to 10 minutes to be usable.";
             case "invalid_client":
                 return "Check the consumer secret (clientSecret) of the connected app, and the client authentication style (clientAuth: body or basic).";
+            case "unsupported_grant_type" when flow == SalesforceFlow.Password:
+                return "The app does not allow this grant, the username-password flow: a connected app needs 'Allow OAuth Username-Password Flows' turned on in the org's OAuth and OpenID Connect Settings. "
+                    + PasswordFlowRetirement;
             case "unsupported_grant_type":
                 return "The connected app does not allow this grant, or the request did not reach the token endpoint: check the flow in sfauth.json and the connected app's OAuth settings.";
             case "inactive_user":
@@ -47,4 +50,12 @@ internal static class TokenErrorHints
                 return null;
         }
     }
+
+    /// <summary>
+    /// Salesforce's answer to a second refresh with a token it is still processing (release notes 250, 252): contention
+    /// between clients of one chain, not a dead token.
+    /// </summary>
+    public static bool IsAlreadyBeingProcessed(SalesforceAuthException ex) =>
+        ex.Error == "invalid_grant" && ex.ErrorDescription is { } description
+        && description.Contains("already being processed", StringComparison.OrdinalIgnoreCase);
 }
