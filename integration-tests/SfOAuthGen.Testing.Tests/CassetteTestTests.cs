@@ -28,6 +28,19 @@ public class CassetteTestTests
     }
 
     [Fact]
+    public async Task In_memory_tests_of_the_same_org_each_reach_their_own_server()
+    {
+        // The runtime shares token state per org and login URL: each in-memory server must have a URL of its own,
+        // or the second test would be served the first one's cached token and its interaction never used.
+        for (var i = 0; i < 2; i++)
+        {
+            await using var cassette = await CassetteTest.StartAsync("cassettes/password-success.json", new() { InMemory = true, RecordMode = RecordMode.None });
+            var token = await new SalesforceTokenClient(PasswordOrg(), new() { HttpClient = cassette.Client, LoginUrl = cassette.BaseUri }).GetTokenAsync();
+            Assert.StartsWith("00DFAKE", token.AccessToken, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Dispose_fails_the_test_when_a_request_matched_nothing()
     {
         var cassette = await CassetteTest.StartAsync(new Cassette().Add(RequestPattern.Get("/a"), ResponseTemplate.FromText(200, "a")));

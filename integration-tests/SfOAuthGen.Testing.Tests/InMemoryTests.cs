@@ -13,7 +13,10 @@ public class InMemoryTests
         using var client = server.CreateClient();
 
         Assert.True(server.IsInMemory);
-        Assert.Equal(RecordedResponseServer.InMemoryBaseUri, server.BaseUri);
+        await using var other = await RecordedResponseServer.StartAsync(new Cassette(), new() { InMemory = true });
+        Assert.True(server.BaseUri.IsLoopback);
+        Assert.Equal(9, server.BaseUri.Port); // the discard port: nothing listens there
+        Assert.NotEqual(server.BaseUri, other.BaseUri); // clients keyed on the login URL never mix two servers up
         Assert.Throws<InvalidOperationException>(() => server.EndPoint);
         Assert.Equal("in memory", await client.GetStringAsync("/who"));
         server.AssertAllUsed();

@@ -7,8 +7,18 @@ namespace SfOAuthGen.Testing;
 /// <summary>Requests that reach the server without a socket: an <see cref="HttpMessageHandler"/> over the same request delegate.</summary>
 public sealed partial class RecordedResponseServer
 {
-    /// <summary>The <see cref="BaseUri"/> of an in-memory server. Port 9 (discard) has no listener, so a client that was not built from <see cref="CreateHandler"/> fails at once instead of reaching some other server.</summary>
-    public static readonly Uri InMemoryBaseUri = new("http://127.0.0.1:9/");
+    private static int inMemoryServers;
+
+    /// <summary>
+    /// A loopback address of its own for each in-memory server (<c>http://127.x.y.z:9/</c>), so clients that key their
+    /// state on the login URL (the runtime's shared token state does) never mix two servers up. Port 9 (discard) has no
+    /// listener: a client not built from <see cref="CreateHandler"/> fails at once instead of reaching another server.
+    /// </summary>
+    private static Uri NextInMemoryBaseUri()
+    {
+        var n = (Interlocked.Increment(ref inMemoryServers) % 0xFFFFFE) + 1;
+        return new Uri($"http://127.{(n >> 16) & 0xFF}.{(n >> 8) & 0xFF}.{n & 0xFF}:9/");
+    }
 
     /// <summary>
     /// A handler that delivers requests to this server in memory, whatever host they name: the same answers as over the

@@ -59,8 +59,9 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's address, <c>http://127.0.0.1:PORT/</c>. An in-memory server has <see cref="InMemoryBaseUri"/>: only
-    /// clients from <see cref="CreateHandler"/> or <see cref="CreateClient"/> reach it.
+    /// The server's address, <c>http://127.0.0.1:PORT/</c>. An in-memory server has an address of its own on port 9 of
+    /// the loopback range (<c>http://127.x.y.z:9/</c>, where nothing listens): only clients from <see cref="CreateHandler"/>
+    /// or <see cref="CreateClient"/> reach it.
     /// </summary>
     public Uri BaseUri { get; private set; } = null!;
 
@@ -226,7 +227,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
         if (kestrel is null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Compile(InMemoryBaseUri);
+            Compile(NextInMemoryBaseUri());
             return;
         }
 
