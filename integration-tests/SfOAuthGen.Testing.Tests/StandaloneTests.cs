@@ -83,6 +83,7 @@ public class StandaloneTests
     [InlineData(new[] { "--client-id", "k", "--session-timeout", "0" }, "--session-timeout must be a duration")]
     [InlineData(new[] { "--client-id", "k", "--logins-per-hour", "0" }, "--logins-per-hour must be a whole number")]
     [InlineData(new[] { "--cassette", "x.json", "--client-secret", "s" }, "need --client-id KEY")]
+    [InlineData(new[] { "--cassette", "x.json", "--rotate-refresh-tokens" }, "need --client-id KEY")]
     public async Task Bad_arguments_give_a_clear_error_and_a_usage_exit_code(string[] args, string expected)
     {
         using var output = new StringWriter();
@@ -128,7 +129,7 @@ public class StandaloneTests
         {
             "--cassette", "--port", "--record", "--out", "--unmatched-status", "--record-mode", "--upstream", "--client-id", "--client-secret",
             "--username", "--scope", "--jwt-public-key", "--approved-user", "--session-lifetime", "--logins-per-hour", "--refresh-idle-timeout",
-            "--session-timeout", "curl",
+            "--session-timeout", "--rotate-refresh-tokens", "--serve-data-api", "--login-form", "curl",
         })
         {
             Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
@@ -215,5 +216,52 @@ public class StandaloneTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task Rotation_the_data_api_and_the_login_form_switch_on_from_the_command_line()
+    {
+        using var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var started = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = StandaloneServer.RunAsync(
+            ["--client-id", AuthorizationServerTests.ClientId, "--rotate-refresh-tokens", "--serve-data-api", "--login-form"],
+            output, TextWriter.Null, stop.Token, started.SetResult);
+        using var client = TestSupport.Client(await started.Task.WaitAsync(TestSupport.HangGuard));
+        var authorize = System.Text.RegularExpressions.Regex.Match(output.ToString(), @"'(http://127\.0\.0\.1:\d+/services/oauth2/authorize\?[^']+)'").Groups[1].Value;
+
+        var page = await client.GetAsync(authorize);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode); // --login-form: a page to log in on, not a redirect
+        Assert.Contains("<form", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+
+        // Without the form (a second server), the code flow gives a refresh token; rotation then replaces it.
+        await stop.CancelAsync();
+        Assert.Equal(0, await run.WaitAsync(TestSupport.HangGuard));
+        using var output2 = new StringWriter();
+        using var stop2 = new CancellationTokenSource();
+        var started2 = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run2 = StandaloneServer.RunAsync(["--client-id", AuthorizationServerTests.ClientId, "--rotate-refresh-tokens", "--serve-data-api"], output2, TextWriter.Null, stop2.Token, started2.SetResult);
+        using var client2 = TestSupport.Client(await started2.Task.WaitAsync(TestSupport.HangGuard));
+        var authorize2 = System.Text.RegularExpressions.Regex.Match(output2.ToString(), @"'(http://127\.0\.0\.1:\d+/services/oauth2/authorize\?[^']+)'").Groups[1].Value;
+        var redirect = (await client2.GetAsync(authorize2)).Headers.Location!;
+        var code = Uri.UnescapeDataString(redirect.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("code=", StringComparison.Ordinal))[5..]);
+        var issued = await TestSupport.JsonAsync(await client2.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", "http://localhost:1717/callback"),
+            ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW-gFWFOEjXk"), ("client_id", AuthorizationServerTests.ClientId))));
+        var first = issued.GetProperty("refresh_token").GetString()!;
+        Task<HttpResponseMessage> RefreshAsync(string token) => client2.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+            ("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", AuthorizationServerTests.ClientId)));
+
+        var rotated = await TestSupport.JsonAsync(await RefreshAsync(first));
+        using var data = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
+        data.Headers.Authorization = new("Bearer", rotated.GetProperty("access_token").GetString());
+        var dataAnswer = await client2.SendAsync(data);
+        var reused = await RefreshAsync(first);
+
+        Assert.NotEqual(first, rotated.GetProperty("refresh_token").GetString());
+        Assert.Equal(HttpStatusCode.OK, dataAnswer.StatusCode); // --serve-data-api answers for an issued token
+        Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode); // a superseded refresh token is refused
+        await stop2.CancelAsync();
+        Assert.Equal(0, await run2.WaitAsync(TestSupport.HangGuard));
     }
 }

@@ -47,6 +47,11 @@ internal static class CurlLines
                     .Append("  curl -s -d grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer -d assertion=SIGNED_JWT ").Append(token).Append('\n');
             }
 
+            if (arguments.ServeDataApi)
+            {
+                text.Append("  curl -s -H 'Authorization: Bearer ACCESS_TOKEN' ").Append(origin).Append("/services/data/v62.0/limits\n");
+            }
+
             text.Append("  curl -s -u ").Append(clientId).Append(':').Append(secret ?? string.Empty).Append(" -d token=ACCESS_TOKEN ").Append(origin).Append("/services/oauth2/introspect\n")
                 .Append("  curl -s -d token=REFRESH_TOKEN ").Append(origin).Append("/services/oauth2/revoke\n");
         }

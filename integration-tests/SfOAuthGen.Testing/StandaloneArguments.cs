@@ -35,6 +35,12 @@ internal sealed record StandaloneArguments
 
     public TimeSpan? SessionLifetime { get; init; }
 
+    public bool RotateRefreshTokens { get; init; }
+
+    public bool ServeDataApi { get; init; }
+
+    public bool LoginForm { get; init; }
+
     public SalesforceLimits? Limits { get; init; }
 
     /// <summary>The built-in OAuth options the arguments ask for, or <see langword="null"/>; reads the JWT key file.</summary>
@@ -71,6 +77,9 @@ internal sealed record StandaloneArguments
             Username = Username ?? defaults.Username,
             Scope = Scope ?? defaults.Scope,
             SessionLifetime = SessionLifetime ?? defaults.SessionLifetime,
+            RotateRefreshTokens = RotateRefreshTokens,
+            ServeDataApi = ServeDataApi,
+            ServesLoginForm = LoginForm,
         };
     }
 
@@ -94,6 +103,17 @@ internal sealed record StandaloneArguments
             {
                 parsed = parsed with { Help = true };
                 return true;
+            }
+
+            if (name is "--rotate-refresh-tokens" or "--serve-data-api" or "--login-form")
+            {
+                parsed = name switch
+                {
+                    "--rotate-refresh-tokens" => parsed with { RotateRefreshTokens = true },
+                    "--serve-data-api" => parsed with { ServeDataApi = true },
+                    _ => parsed with { LoginForm = true },
+                };
+                continue;
             }
 
             if (!Names.Contains(name))
@@ -221,7 +241,8 @@ internal sealed record StandaloneArguments
             { RecordMode: not null, Cassette: null } => "--record-mode needs --cassette FILE (the file it reads and writes)",
             { RecordMode: not (null or SfOAuthGen.Testing.RecordMode.None), Upstream: null } => "--record-mode " + RecordModes.Name(parsed.RecordMode!.Value) + " needs --upstream URL",
             { ClientId: null, ClientSecret: not null } or { ClientId: null, JwtPublicKeyFile: not null } or { ClientId: null, ApprovedUsers.Count: > 0 }
-                => "--client-secret, --jwt-public-key and --approved-user need --client-id KEY",
+                or { ClientId: null, RotateRefreshTokens: true } or { ClientId: null, ServeDataApi: true } or { ClientId: null, LoginForm: true }
+                => "--client-secret, --jwt-public-key, --approved-user, --rotate-refresh-tokens, --serve-data-api and --login-form need --client-id KEY",
             _ => string.Empty,
         };
         return problem.Length == 0;

@@ -43,6 +43,11 @@ public static class StandaloneServer
           --jwt-public-key FILE       turn on the JWT bearer grant, assertions signed by this PEM public key
           --approved-user USER        a user pre-authorised for JWT bearer (repeatable; default every user)
           --session-lifetime TIME     introspection's lifetime of issued access tokens (default 2h)
+          --rotate-refresh-tokens     each refresh returns a new refresh token; reusing a superseded one revokes the
+                                      chain; a concurrent refresh gets "token request is already being processed"
+          --serve-data-api            answer /services/data/... for issued access tokens (401 INVALID_SESSION_ID once
+                                      the session ended or was revoked) instead of the cassette
+          --login-form                the authorize endpoint shows an HTML login form first (for a real browser)
 
         Salesforce limits (off unless given):
           --logins-per-hour N         LOGIN_RATE_EXCEEDED after N logins per user in an hour (Salesforce: 3600)
