@@ -54,12 +54,11 @@ internal static class ScaleRun
             log.WriteLine($"scale run: {settings.Orgs} orgs x {settings.CallersPerOrg} callers for {settings.Duration.TotalSeconds:0} s, session {settings.SessionLifetime.TotalSeconds:0.#} s");
 
             var stop = Stopwatch.StartNew();
-            var latencies = new List<long>[settings.Orgs * settings.CallersPerOrg];
+            var latencies = new LatencyHistogram();
             var failures = 0;
-            var callers = Enumerable.Range(0, latencies.Length).Select(async n =>
+            var callers = Enumerable.Range(0, settings.Orgs * settings.CallersPerOrg).Select(async n =>
             {
                 var client = clients[n % settings.Orgs];
-                var mine = latencies[n] = new List<long>(4096);
                 await Task.Delay(Random.Shared.Next((int)settings.CallerPause.TotalMilliseconds)).ConfigureAwait(false);
                 while (stop.Elapsed < settings.Duration)
                 {
@@ -73,7 +72,7 @@ internal static class ScaleRun
                         Interlocked.Increment(ref failures);
                     }
 
-                    mine.Add(Stopwatch.GetTimestamp() - started);
+                    latencies.Record(Stopwatch.GetTimestamp() - started);
                     await Task.Delay(settings.CallerPause).ConfigureAwait(false);
                 }
             }).ToArray();
@@ -85,9 +84,16 @@ internal static class ScaleRun
             var endHeap = GC.GetTotalMemory(forceFullCollection: true);
             var perOrg = server.Authorization.Grants.Skip(refreshesAtStart).GroupBy(g => g.Subject).Select(g => g.Count()).ToArray();
             var expiries = elapsed / settings.SessionLifetime;
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            var retained = server.Authorization.Grants.Count - refreshesAtStart;
-            return Report(settings, elapsed, expiries, perOrg, all, failures, server.Authorization.ReuseViolations, (startSet, endSet), (startHeap, endHeap), retained);
+
+            // The loopback server runs in this process and keeps every token it issued (it must, to detect a reuse): what
+            // the clients themselves hold is the heap freed by disposing them.
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            var withoutClients = GC.GetTotalMemory(forceFullCollection: true);
+            return Report(settings, elapsed, expiries, perOrg, latencies, failures, server.Authorization.ReuseViolations, (startSet, endSet), (startHeap, endHeap), endHeap - withoutClients);
         }
         finally
         {
@@ -106,24 +112,67 @@ internal static class ScaleRun
     }
 
     private static string Report(
-        Settings settings, TimeSpan elapsed, double expiries, int[] perOrg, long[] latencies, int failures, int reuses, (long Start, long End) workingSet, (long Start, long End) heap, int retained)
+        Settings settings, TimeSpan elapsed, double expiries, int[] perOrg, LatencyHistogram latencies, int failures, int reuses, (long Start, long End) workingSet, (long Start, long End) heap, long clientsHeld)
     {
-        string Micro(double quantile) => latencies.Length == 0 ? "-" :
-            (Stopwatch.GetElapsedTime(0, latencies[Math.Min(latencies.Length - 1, (int)(quantile * latencies.Length))]).TotalMilliseconds * 1000).ToString("0.0", CultureInfo.InvariantCulture) + " µs";
+        string Micro(double quantile) => latencies.Count == 0 ? "-" : latencies.Quantile(quantile).TotalMicroseconds.ToString("0.0", CultureInfo.InvariantCulture) + " µs";
         var text = new StringBuilder();
         text.AppendLine("| measure | value |");
         text.AppendLine("|---|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| orgs × callers, duration | {settings.Orgs} × {settings.CallersPerOrg}, {elapsed.TotalSeconds:0.0} s (session {settings.SessionLifetime.TotalSeconds:0.#} s: {expiries:0.0} expiries) |");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| GetTokenAsync calls | {latencies.Length:N0} ({failures} failed) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| GetTokenAsync calls | {latencies.Count:N0} ({failures} failed) |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| renewals per org: min / max (expiries {expiries:0.0}) | {(perOrg.Length == 0 ? 0 : perOrg.Min())} / {(perOrg.Length == 0 ? 0 : perOrg.Max())} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| renewals per expiry per org (max) | {(perOrg.Length == 0 ? 0 : perOrg.Max() / Math.Floor(expiries)):0.00} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| refresh-token reuses | {reuses} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| GetTokenAsync p50 / p99 / p99.9 / max | {Micro(0.5)} / {Micro(0.99)} / {Micro(0.999)} / {Micro(1)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| working set start → end | {workingSet.Start / 1048576.0:0.0} MiB → {workingSet.End / 1048576.0:0.0} MiB |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| managed heap after full GC start → end | {heap.Start / 1048576.0:0.00} MiB → {heap.End / 1048576.0:0.00} MiB |");
-        // The loopback server runs in this process and keeps every token it issued (it must, to detect a reuse), and the
-        // run keeps every latency sample: both grow with the run by design; the clients' own state does not.
-        text.AppendLine(CultureInfo.InvariantCulture, $"| of which the in-process test server's issued tokens and the latency samples | {retained:N0} grants (≈ {retained * 3 * 200 / 1048576.0:0.00} MiB), {latencies.Length * 8 / 1048576.0:0.00} MiB |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| of which the {settings.Orgs} clients hold (freed by disposing them) | {clientsHeld / 1024.0:0.0} KiB |");
         return text.ToString();
+    }
+
+    /// <summary>Latencies in log-linear buckets (16 per power of two): fixed memory however long the run, ~4% resolution.</summary>
+    internal sealed class LatencyHistogram
+    {
+        private const int SubBuckets = 16;
+        private readonly long[] _counts = new long[64 * SubBuckets];
+        private long _count;
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Record(long ticks)
+        {
+            Interlocked.Increment(ref _counts[Bucket(Math.Max(ticks, 1))]);
+            Interlocked.Increment(ref _count);
+        }
+
+        public TimeSpan Quantile(double quantile)
+        {
+            var rank = (long)Math.Ceiling(quantile * Count);
+            long seen = 0;
+            for (var i = 0; i < _counts.Length; i++)
+            {
+                seen += _counts[i];
+                if (seen >= rank)
+                {
+                    return Stopwatch.GetElapsedTime(0, UpperBound(i));
+                }
+            }
+
+            return Stopwatch.GetElapsedTime(0, UpperBound(_counts.Length - 1));
+        }
+
+        private static int Bucket(long ticks)
+        {
+            var octave = 63 - (int)long.LeadingZeroCount(ticks);
+            var fraction = octave < 4 ? (ticks & ((1L << octave) - 1)) << (4 - octave) : (ticks >> (octave - 4)) & (SubBuckets - 1);
+            return (octave * SubBuckets) + (int)fraction;
+        }
+
+        private static long UpperBound(int bucket)
+        {
+            var octave = bucket / SubBuckets;
+            var fraction = bucket % SubBuckets;
+            return octave < 4 ? (1L << octave) + (fraction >> (4 - octave)) : (1L << octave) + ((fraction + 1L) << (octave - 4));
+        }
     }
 }
