@@ -1,3 +1,4 @@
+using SfOAuthGen.IntegrationTests.Infrastructure;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
@@ -101,6 +102,19 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task Starts_beyond_the_pending_limit_are_refused_with_503_and_an_unknown_tenant_with_400()
+    {
+        await using var app = await ConnectApp.StartAsync(maxPending: 2);
+        using var browser = Browser();
+
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(app.Start("a"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(app.Start("b"))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await browser.GetAsync(app.Start("c"))).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(11)); // the two pending ones expire and are swept
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync(app.Start("c"))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_state_of_one_tenant_connects_only_that_tenant()
     {
         await using var app = await ConnectApp.StartAsync();
@@ -112,6 +126,30 @@ public sealed class ConnectTests
         var grants = app.Salesforce.Authorization.Grants.Where(g => g.GrantType == "authorization_code").ToArray();
         Assert.Equal(grants[0].RefreshTokenIssued, (await app.Store.ReadAsync(await app.StoreKeyAsync("first")))!.RefreshToken);
         Assert.Equal(grants[1].RefreshTokenIssued, (await app.Store.ReadAsync(await app.StoreKeyAsync("second")))!.RefreshToken);
+    }
+
+    [Fact]
+    public async Task No_token_or_client_secret_reaches_the_logs_at_Trace_the_pages_or_the_redirects()
+    {
+        var logs = new CollectingLogger();
+        await using var app = await ConnectApp.StartAsync(logs);
+        using var browser = Browser();
+        var seen = new System.Text.StringBuilder();
+
+        using var start = await browser.GetAsync(app.Start("acme"));
+        using var authorize = await browser.GetAsync(start.Headers.Location);
+        foreach (var callback in new[] { authorize.Headers.Location!, authorize.Headers.Location!, new Uri(app.BaseUri, "/salesforce/connect/callback?error=access_denied&error_description=no&state=x") })
+        {
+            using var page = await browser.GetAsync(callback);
+            seen.Append(page.Headers.Location).Append('\n').Append(await page.Content.ReadAsStringAsync()).Append('\n');
+        }
+
+        seen.Append(start.Headers.Location).Append('\n');
+        await app.Web.Services.GetRequiredService<ISalesforceTenants>().RefreshAsync("acme"); // a renewal, logged by the runtime
+        Assert.NotEmpty(app.Salesforce.Authorization.Grants); // the scan covers the tokens the exchange issued
+        SecretScan.AssertNone(seen.ToString(), app.Salesforce.Secrets, where: "the pages and redirects");
+        Assert.Contains(logs.Entries, e => e.Text.Contains("Customers", StringComparison.Ordinal)); // the runtime did log
+        SecretScan.AssertNone(logs.AllText, app.Salesforce.Secrets, where: "the logs at Trace");
     }
 
     private static HttpClient Browser() => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true });
@@ -156,7 +194,7 @@ public sealed class ConnectTests
 
         public FakeTimeProvider Clock { get; }
 
-        public static async Task<ConnectApp> StartAsync()
+        public static async Task<ConnectApp> StartAsync(CollectingLogger? logs = null, int maxPending = 10_000)
         {
             var salesforce = await RotatingSalesforce.StartAsync();
             var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
@@ -172,11 +210,17 @@ public sealed class ConnectTests
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls(baseUri.AbsoluteUri);
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+            }
+
             builder.Services.AddSingleton<ISalesforceTokenStore>(store);
             builder.Services.AddSingleton<TimeProvider>(clock);
-            builder.Services.AddSalesforceTenants(template);
+            builder.Services.AddSalesforceTenants(template); // its clients log through the app's factory, so into the collector too
+
             var web = builder.Build();
-            web.MapSalesforceConnect();
+            web.MapSalesforceConnect(configure: o => o.MaxPendingConnections = maxPending);
             await web.StartAsync();
             return new ConnectApp(web, salesforce, baseUri, template, store, clock);
         }
