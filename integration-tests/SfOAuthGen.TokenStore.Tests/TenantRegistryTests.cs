@@ -70,6 +70,23 @@ public sealed class TenantRegistryTests
         Assert.Equal(1, source.Lookups); // the active client is reused; the source is asked again only after eviction
     }
 
+    [Fact]
+    public async Task A_template_tenant_that_never_connected_is_told_how_to_connect()
+    {
+        await using var salesforce = await RotatingSalesforce.StartAsync();
+        var template = salesforce.Settings with { Name = "Customers", Flow = SalesforceFlow.WebServer, RefreshToken = null, RedirectUri = new Uri("http://127.0.0.1/cb") };
+        using var tenants = new SalesforceTenantRegistry(new SalesforceTenantOptions
+        {
+            Template = template,
+            ClientOptions = new SalesforceTokenClientOptions { TokenStore = new MemoryTokenStore() },
+        });
+
+        var error = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => tenants.GetTokenAsync("new-customer").AsTask());
+
+        Assert.Contains("this tenant has not connected its org yet", error.Message, StringComparison.Ordinal);
+        Assert.Empty(salesforce.Authorization.Grants);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
