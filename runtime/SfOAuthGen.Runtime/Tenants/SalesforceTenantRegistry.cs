@@ -74,32 +74,12 @@ public sealed class SalesforceTenantRegistry : ISalesforceTenants, IDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask<SalesforceToken> GetTokenAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        var entry = await EnterAsync(tenant, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await entry.Client.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.Exit();
-        }
-    }
+    public ValueTask<SalesforceToken> GetTokenAsync(string tenant, CancellationToken cancellationToken = default) =>
+        UseAsync(tenant, 0, static (client, _, cancel) => client.GetTokenAsync(cancel), cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask<SalesforceToken> RefreshAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        var entry = await EnterAsync(tenant, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await entry.Client.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.Exit();
-        }
-    }
+    public ValueTask<SalesforceToken> RefreshAsync(string tenant, CancellationToken cancellationToken = default) =>
+        UseAsync(tenant, 0, static (client, _, cancel) => client.RefreshAsync(cancel), cancellationToken);
 
     /// <inheritdoc/>
     public void Invalidate(string tenant, SalesforceToken? token = null)
@@ -114,32 +94,15 @@ public sealed class SalesforceTenantRegistry : ISalesforceTenants, IDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask<SalesforceAuthorizationRequest> CreateAuthorizationRequestAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        var entry = await EnterAsync(tenant, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await entry.Client.CreateAuthorizationRequestAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.Exit();
-        }
-    }
+    public ValueTask<SalesforceAuthorizationRequest> CreateAuthorizationRequestAsync(string tenant, CancellationToken cancellationToken = default) =>
+        UseAsync(tenant, 0, static (client, _, cancel) => client.CreateAuthorizationRequestAsync(cancel), cancellationToken);
 
     /// <inheritdoc/>
-    public async Task<SalesforceToken> CompleteAuthorizationAsync(string tenant, string code, string codeVerifier, CancellationToken cancellationToken = default)
-    {
-        var entry = await EnterAsync(tenant, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await entry.Client.ExchangeAuthorizationCodeAsync(code, codeVerifier, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            entry.Exit();
-        }
-    }
+    public Task<SalesforceToken> CompleteAuthorizationAsync(string tenant, string code, string codeVerifier, CancellationToken cancellationToken = default) =>
+        UseAsync(
+            tenant, (code, codeVerifier),
+            static (client, exchange, cancel) => new ValueTask<SalesforceToken>(client.ExchangeAuthorizationCodeAsync(exchange.code, exchange.codeVerifier, cancel)),
+            cancellationToken).AsTask();
 
     /// <inheritdoc/>
     public async Task<bool> RemoveAsync(string tenant, CancellationToken cancellationToken = default)
@@ -175,6 +138,21 @@ public sealed class SalesforceTenantRegistry : ISalesforceTenants, IDisposable
         }
 
         _ownedHttp?.Dispose();
+    }
+
+    /// <summary>Runs <paramref name="use"/> on the tenant's client while it counts as in use (static delegates: no allocation per call).</summary>
+    private async ValueTask<T> UseAsync<TState, T>(
+        string tenant, TState state, Func<SalesforceTokenClient, TState, CancellationToken, ValueTask<T>> use, CancellationToken cancellationToken)
+    {
+        var entry = await EnterAsync(tenant, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await use(entry.Client, state, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            entry.Exit();
+        }
     }
 
     /// <summary>The tenant's client, counted in use until <see cref="ActiveTenant.Exit"/> so eviction never disposes it under a caller.</summary>
