@@ -12,6 +12,7 @@ using SfOAuthGen.Benchmarks;
 //   --short                                 BenchmarkDotNet's ShortRun job (3 warm-ups, 3 iterations) for a quick look
 //   --dry                                   everything once (BenchmarkDotNet Dry job, short server loop): a smoke test for CI
 //   --server [--dry]                        the server suite only
+//   --scale [--dry]                         the scale report only (100 orgs x 64 callers, 60 s; --dry: 10 x 8, 2 s)
 //   --cold-start KIND BODYFILE              internal: one cold-start sample in this fresh process
 if (args is ["--cold-start", var kind, var bodyFile])
 {
@@ -21,7 +22,8 @@ if (args is ["--cold-start", var kind, var bodyFile])
 var dry = args.Contains("--dry");
 var quick = args.Contains("--short");
 var serverOnly = args.Contains("--server");
-var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server" or "--short")).ToList();
+var scaleOnly = args.Contains("--scale");
+var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server" or "--short" or "--scale")).ToList();
 if (dry && !benchmarkArgs.Contains("--filter"))
 {
     benchmarkArgs.AddRange(["--filter", "*"]);
@@ -31,7 +33,7 @@ var filterIndex = benchmarkArgs.IndexOf("--filter");
 var everything = filterIndex >= 0 && filterIndex + 1 < benchmarkArgs.Count && benchmarkArgs[filterIndex + 1] == "*";
 var failed = false;
 
-if (!serverOnly)
+if (!serverOnly && !scaleOnly)
 {
     // In-process: no per-benchmark project build (the dry run stays well under a minute); each benchmark still gets its
     // own warm-up and pilot stages. Memory diagnoser is on through the classes' [MemoryDiagnoser].
@@ -48,7 +50,26 @@ if (!serverOnly)
     Console.WriteLine(Verdict.GeneratorRatios(summaries));
 }
 
-if (serverOnly || everything)
+if (scaleOnly || everything)
+{
+    try
+    {
+        var table = await ScaleRun.RunAsync(dry ? ScaleRun.Settings.Dry : ScaleRun.Settings.Full, Console.Out).ConfigureAwait(false);
+        Console.WriteLine();
+        Console.WriteLine("## Scale: many orgs, many callers, one-second sessions");
+        Console.WriteLine(table);
+        var results = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", "results");
+        Directory.CreateDirectory(results);
+        await File.WriteAllTextAsync(Path.Combine(results, "ScaleRun-report.md"), table).ConfigureAwait(false);
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"Scale run failed: {ex}");
+        failed = true;
+    }
+}
+
+if ((serverOnly || everything) && !scaleOnly)
 {
     try
     {

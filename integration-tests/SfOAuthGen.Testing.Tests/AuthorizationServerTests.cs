@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace SfOAuthGen.Testing.Tests;
 
 /// <summary>The server's built-in OAuth behaviours, exercised with plain HTTP (no runtime code in the loop).</summary>
-public class AuthorizationServerTests
+public abstract class AuthorizationServerTests : ServerModeTests
 {
     internal const string ClientId = "3MVG9LoopbackConsumerKeyForTests";
     internal const string ClientSecret = "LoopbackConsumerSecretForTests0001";
@@ -67,8 +67,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task Authorize_redirects_to_the_redirect_uri_with_a_code_and_the_state()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
 
         var location = await AuthorizeAsync(http, Challenge(Verifier()), "xyz%2F1");
 
@@ -80,8 +80,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task Authorize_refuses_an_unknown_client_and_a_missing_challenge()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
 
         var unknown = await http.GetAsync($"/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri={Uri.EscapeDataString(RedirectUri)}&code_challenge=x&code_challenge_method=S256");
         await AssertErrorAsync(unknown, "invalid_client_id", "client identifier invalid");
@@ -95,8 +95,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task The_code_exchange_verifies_the_PKCE_verifier_and_issues_an_access_and_a_refresh_token_once()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
         var verifier = Verifier();
         var code = Query(await AuthorizeAsync(http, Challenge(verifier)), "code");
 
@@ -117,8 +117,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task A_wrong_verifier_gets_Salesforces_error()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
         var code = Query(await AuthorizeAsync(http, Challenge(Verifier())), "code");
 
         var response = await ExchangeAsync(http, code, Verifier());
@@ -131,8 +131,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task The_code_exchange_needs_the_same_redirect_uri()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
         var verifier = Verifier();
         var code = Query(await AuthorizeAsync(http, Challenge(verifier)), "code");
 
@@ -142,8 +142,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task A_JWT_assertion_signed_with_the_test_key_gets_a_token()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
         var exp = DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeSeconds();
 
         var response = await JwtAsync(http, Jwt(new { iss = ClientId, sub = "jwt.user@example.com", aud = "https://login.salesforce.com", exp }));
@@ -178,8 +178,8 @@ public class AuthorizationServerTests
     [MemberData(nameof(BadAssertions))]
     public async Task Bad_JWT_assertions_are_refused_for_the_right_reason(string assertion, string error, string description, string reason)
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options(approved: ["u@example.com"]));
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options(approved: ["u@example.com"]));
+        using var http = Client(server);
 
         await AssertErrorAsync(await JwtAsync(http, assertion), error, description);
 
@@ -189,8 +189,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task Revoking_a_refresh_token_ends_it_and_its_access_tokens()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options());
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options());
+        using var http = Client(server);
         var verifier = Verifier();
         var json = await TestSupport.JsonAsync(await ExchangeAsync(http, Query(await AuthorizeAsync(http, Challenge(verifier)), "code"), verifier));
         var refresh = json.GetProperty("refresh_token").GetString()!;
@@ -211,8 +211,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task Introspection_reports_issued_tokens_and_needs_the_client_secret()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), Options(secret: ClientSecret, lifetime: TimeSpan.FromMinutes(30)));
-        using var http = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette(), Options(secret: ClientSecret, lifetime: TimeSpan.FromMinutes(30)));
+        using var http = Client(server);
         var exp = DateTimeOffset.UtcNow.AddMinutes(3).ToUnixTimeSeconds();
         var access = (await TestSupport.JsonAsync(await JwtAsync(http, Jwt(new { iss = ClientId, sub = "u@example.com", aud = "https://test.salesforce.com", exp })))).GetProperty("access_token").GetString()!;
 
@@ -244,8 +244,8 @@ public class AuthorizationServerTests
     [Fact]
     public async Task Without_the_option_and_for_tokens_it_did_not_issue_the_cassette_answers()
     {
-        await using var plain = await RecordedResponseServer.StartAsync(new Cassette());
-        using (var http = TestSupport.Client(plain))
+        await using var plain = await StartAsync(new Cassette());
+        using (var http = Client(plain))
         {
             var response = await http.GetAsync($"/services/oauth2/authorize?response_type=code&client_id={ClientId}");
             Assert.Equal(599, (int)response.StatusCode);
@@ -254,12 +254,22 @@ public class AuthorizationServerTests
         var cassette = TestSupport.Single(
             RequestPattern.Post().WithForm("grant_type", "refresh_token"),
             ResponseTemplate.FromJson(200, "{\"access_token\":\"00DFAKE00000001!AQfromTheCassette0000000000000000000000000000\",\"instance_url\":\"https://x.my.salesforce.com\"}"));
-        await using var server = await RecordedResponseServer.StartAsync(cassette, Options());
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(cassette, Options());
+        using var client = Client(server);
         var answer = await client.PostAsync("/services/oauth2/token", TestSupport.Form(("grant_type", "refresh_token"), ("refresh_token", "5Aep861notIssuedHere"), ("client_id", ClientId)));
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("fromTheCassette", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(server.Authorization!.Grants);
     }
+}
+
+public sealed class AuthorizationServerTestsOverSockets : AuthorizationServerTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class AuthorizationServerTestsInMemory : AuthorizationServerTests
+{
+    protected override bool InMemory => true;
 }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace SfOAuthGen.Testing.Tests;
 
 /// <summary>The committed cassettes load and follow Salesforce's documented shapes (docs/testing.md, SALESFORCE.md).</summary>
-public class CassetteFileTests
+public abstract class CassetteFileTests : ServerModeTests
 {
     private static readonly Regex AccessToken = new("^00D[0-9A-Za-z]{12}![0-9A-Za-z._]{40,}$");
     private static readonly Regex RefreshToken = new("^5Aep861[0-9A-Za-z._]{72,}$");
@@ -16,7 +16,7 @@ public class CassetteFileTests
     [
         "error-authentication-failure.json", "error-expired-refresh-token.json", "error-invalid-client-id.json", "error-invalid-client.json",
         "error-unsupported-grant-type.json", "invalid-session-401.json", "maintenance-503.json", "password-success-with-refresh-token.json",
-        "password-success.json", "quickstart.json", "refresh-rotation.json", "refresh-success.json",
+        "password-success.json", "postman-walkthrough.json", "quickstart.json", "refresh-rotation.json", "refresh-success.json",
     ];
 
     public static TheoryData<string> Files() => new(Expected);
@@ -100,8 +100,8 @@ public class CassetteFileTests
     [InlineData("error-unsupported-grant-type.json", "passwrd", "unsupported_grant_type", "grant type not supported")]
     public async Task Error_cassettes_answer_salesforce_errors(string name, string grant, string error, string description)
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, name)));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, name)));
+        using var client = Client(server);
 
         var response = await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
             ("grant_type", grant), ("username", "u"), ("password", "p"), ("refresh_token", "r"), ("client_id", "3MVGfake"), ("client_secret", "cs")));
@@ -115,8 +115,8 @@ public class CassetteFileTests
     [Fact]
     public async Task Invalid_session_cassette_answers_401_from_the_data_api()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "invalid-session-401.json")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "invalid-session-401.json")));
+        using var client = Client(server);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/services/data/v62.0/limits");
         request.Headers.Authorization = new("Bearer", "00DFAKE00000001!AQsomeExpiredSession");
 
@@ -129,8 +129,8 @@ public class CassetteFileTests
     [Fact]
     public async Task Quickstart_serves_the_whole_walkthrough_and_the_data_api_needs_the_latest_token()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "quickstart.json")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "quickstart.json")));
+        using var client = Client(server);
         using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
         {
             Content = TestSupport.Form(("grant_type", "password"), ("username", "user@example.com"), ("password", "pwTOKEN")),
@@ -160,4 +160,58 @@ public class CassetteFileTests
         Assert.Equal(3, tokens.Distinct().Count());
         Assert.Empty(server.UnusedInteractions);
     }
+
+    [Fact]
+    public async Task The_postman_walkthrough_cassette_answers_the_collections_three_requests_again_and_again()
+    {
+        // The requests of docs/postman's collection, as Postman sends them (Basic client auth, then body client auth).
+        var collection = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "postman", "SfOAuthGen-walkthrough.postman_collection.json")));
+        var items = collection.RootElement.GetProperty("item").EnumerateArray().Select(i => i.GetProperty("request")).ToArray();
+        Assert.Equal(["POST", "POST", "GET"], items.Select(i => i.GetProperty("method").GetString()));
+        Assert.Equal("basic", items[0].GetProperty("auth").GetProperty("type").GetString());
+        Assert.Equal("bearer", items[2].GetProperty("auth").GetProperty("type").GetString());
+
+        await using var server = await StartAsync(Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "postman-walkthrough.json")));
+        using var client = Client(server);
+        for (var run = 0; run < 2; run++)
+        {
+            using var login = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
+            {
+                Content = TestSupport.Form(("grant_type", "password"), ("username", "user@example.com"), ("password", "demo-passwordDEMOSECURITYTOKEN")),
+            };
+            login.Headers.Authorization = TestSupport.Basic("demo-consumer-key", "demo-consumer-secret");
+            var token = await TestSupport.JsonAsync(await client.SendAsync(login));
+            var refreshed = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+                ("grant_type", "refresh_token"), ("refresh_token", token.GetProperty("refresh_token").GetString()!), ("client_id", "demo-consumer-key"), ("client_secret", "demo-consumer-secret"))));
+            Assert.NotEqual(token.GetProperty("access_token").GetString(), refreshed.GetProperty("access_token").GetString());
+            using var data = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(refreshed.GetProperty("instance_url").GetString()!), "/services/data/v62.0/limits"));
+            data.Headers.Authorization = new("Bearer", refreshed.GetProperty("access_token").GetString());
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.SendAsync(data)).StatusCode);
+        }
+
+        server.AssertAllMatched();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SfOAuthGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the repository: SfOAuthGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+public sealed class CassetteFileTestsOverSockets : CassetteFileTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class CassetteFileTestsInMemory : CassetteFileTests
+{
+    protected override bool InMemory => true;
 }

@@ -127,4 +127,19 @@ public class CassetteFormatTests
             }
         }
     }
+
+    [Fact]
+    public void A_json_request_pattern_and_multi_valued_response_headers_round_trip()
+    {
+        var cassette = new Cassette().Add(
+            RequestPattern.Post("/x").WithJson("""{"b":{"z":1,"a":"{{secret:password}}"},"a":[true,null]}"""),
+            ResponseTemplate.FromText(200, "ok").WithHeader("Set-Cookie", "a=1; Path=/\nb=2; Path=/"));
+
+        var text = cassette.ToJson();
+        var again = Cassette.Parse(text);
+
+        Assert.Equal(text, again.ToJson());
+        Assert.Contains("\"json\": {\n          \"a\": [", text, StringComparison.Ordinal); // keys sorted inside the pattern too
+        Assert.Equal("{{secret:password}}", again.Interactions[0].Request.Json!["b"]!["a"]!.GetValue<string>());
+    }
 }

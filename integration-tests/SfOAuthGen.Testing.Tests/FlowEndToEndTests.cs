@@ -8,7 +8,7 @@ namespace SfOAuthGen.Testing.Tests;
 /// Each flow end to end: a <see cref="SalesforceTokenClient"/> built from <see cref="SalesforceOrgSettings"/> (what a
 /// generated client does) against the loopback server, success and the documented errors.
 /// </summary>
-public class FlowEndToEndTests
+public abstract class FlowEndToEndTests : ServerModeTests
 {
     private const string ClientId = AuthorizationServerTests.ClientId;
     private static readonly string PrivateKeyPem = AuthorizationServerTests.Key.ExportPkcs8PrivateKeyPem();
@@ -17,7 +17,7 @@ public class FlowEndToEndTests
         new(settings, new SalesforceTokenClientOptions
         {
             LoginUrl = server.BaseUri,
-            HttpClient = TestSupport.Client(server),
+            HttpClient = Client(server),
             TimeProvider = time,
             FailureBackoff = TimeSpan.Zero,
             IsolatedTokenState = true, // each client is its own app here (a right and a wrong secret): no shared chain
@@ -47,7 +47,7 @@ public class FlowEndToEndTests
     /// <summary>Plays the browser: follows the authorize URL to the 302 and returns where it points.</summary>
     private static async Task<Uri> BrowseAsync(RecordedResponseServer server, Uri authorizeUrl)
     {
-        using var browser = TestSupport.Client(server);
+        using var browser = Client(server);
         var response = await browser.GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         return response.Headers.Location!;
@@ -56,7 +56,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Jwt_bearer_gets_a_token_verified_by_the_server_and_renews_with_a_new_assertion()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         using var client = Client(server, Jwt());
 
         var token = await client.GetTokenAsync();
@@ -74,7 +74,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Jwt_bearer_with_an_unapproved_user_gets_the_pre_authorisation_hint()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options(approved: ["someone.else@example.com"]));
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options(approved: ["someone.else@example.com"]));
         using var client = Client(server, Jwt());
 
         var ex = await Assert.ThrowsAsync<SalesforceAuthException>(() => client.GetTokenAsync().AsTask());
@@ -88,7 +88,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Jwt_bearer_with_a_wrong_audience_gets_the_audience_hint()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         using var client = Client(server, Jwt(audience: "https://acme.my.salesforce.com"));
 
         var ex = await Assert.ThrowsAsync<SalesforceAuthException>(() => client.GetTokenAsync().AsTask());
@@ -100,7 +100,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Jwt_bearer_assertions_from_a_clock_ten_minutes_behind_are_refused_as_expired()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         using var client = Client(server, Jwt(), new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-10)));
 
         var ex = await Assert.ThrowsAsync<SalesforceAuthException>(() => client.GetTokenAsync().AsTask());
@@ -120,7 +120,7 @@ public class FlowEndToEndTests
             .Add(
                 RequestPattern.Post().WithForm("grant_type", "client_credentials"),
                 ResponseTemplate.FromJson(400, "{\"error\":\"invalid_client\",\"error_description\":\"invalid client credentials\"}"));
-        await using var server = await RecordedResponseServer.StartAsync(cassette);
+        await using var server = await StartAsync(cassette);
         var settings = new SalesforceOrgSettings
         {
             Name = "Integration",
@@ -146,7 +146,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Client_credentials_on_a_generic_login_host_is_refused_without_a_request()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette());
+        await using var server = await StartAsync(new Cassette());
         var settings = new SalesforceOrgSettings
         {
             Name = "Integration",
@@ -155,7 +155,7 @@ public class FlowEndToEndTests
             ClientId = SecretReference.Literal(ClientId),
             ClientSecret = SecretReference.Literal("s"),
         };
-        using var client = new SalesforceTokenClient(settings, new SalesforceTokenClientOptions { HttpClient = TestSupport.Client(server) });
+        using var client = new SalesforceTokenClient(settings, new SalesforceTokenClientOptions { HttpClient = Client(server) });
 
         var ex = await Assert.ThrowsAsync<SalesforceConfigurationException>(() => client.GetTokenAsync().AsTask());
 
@@ -166,7 +166,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Web_server_with_PKCE_yields_a_refresh_token_that_later_renewals_use()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var client = Client(server, WebServer(), time);
 
@@ -186,7 +186,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Web_server_with_a_mismatched_verifier_fails_with_Salesforces_error()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         using var client = Client(server, WebServer());
         var request = await client.CreateAuthorizationRequestAsync();
         var other = await client.CreateAuthorizationRequestAsync();
@@ -203,7 +203,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Web_server_refuses_a_redirect_whose_state_belongs_to_another_login()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         using var client = Client(server, WebServer());
         var mine = await client.CreateAuthorizationRequestAsync();
         var theirs = await client.CreateAuthorizationRequestAsync();
@@ -218,7 +218,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task A_configured_refresh_token_runs_the_refresh_flow_and_revoking_it_ends_it()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette(), AuthorizationServerTests.Options());
+        await using var server = await StartAsync(new Cassette(), AuthorizationServerTests.Options());
         string refreshToken;
         using (var login = Client(server, WebServer()))
         {
@@ -242,7 +242,7 @@ public class FlowEndToEndTests
     [Fact]
     public async Task Introspection_replaces_the_configured_session_lifetime_with_the_servers_expiry()
     {
-        await using var server = await RecordedResponseServer.StartAsync(
+        await using var server = await StartAsync(
             new Cassette(), AuthorizationServerTests.Options(secret: AuthorizationServerTests.ClientSecret, lifetime: TimeSpan.FromMinutes(30)));
         using var client = Client(server, Jwt() with { ClientSecret = SecretReference.Literal(AuthorizationServerTests.ClientSecret), SessionLifetime = TimeSpan.FromHours(8) });
         var token = await client.GetTokenAsync();
@@ -256,4 +256,14 @@ public class FlowEndToEndTests
         Assert.NotEqual(token.ExpiresAt, client.CurrentToken.ExpiresAt);
         Assert.Equal(token.AccessToken, client.CurrentToken.AccessToken);
     }
+}
+
+public sealed class FlowEndToEndTestsOverSockets : FlowEndToEndTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class FlowEndToEndTestsInMemory : FlowEndToEndTests
+{
+    protected override bool InMemory => true;
 }

@@ -156,4 +156,43 @@ public class RecordModeTests
 
         Assert.Throws<InvalidOperationException>(() => server.GetRecording());
     }
+
+    [Fact]
+    public async Task Recording_keeps_every_response_header_redacts_cookies_and_records_json_request_bodies()
+    {
+        var upstreamResponse = ResponseTemplate.FromJson(200, """{"ok":true}""")
+            .WithHeader("Set-Cookie", "sid=" + AccessToken1 + "; Path=/; Secure\nBrowserId=abcdefgh12345678; Path=/")
+            .WithHeader("Sforce-Limit-Info", "api-usage=25/15000")
+            .WithHeader("X-Request-Id", "req-42");
+        await using var upstream = await RecordedResponseServer.StartAsync(TestSupport.Single(
+            RequestPattern.Post("/services/apexrest/login").WithJson($$"""{"user":"u@example.com","password":"{{Password}}"}"""), upstreamResponse));
+        await using var recorder = await RecordedResponseServer.StartRecordingAsync(upstream.BaseUri);
+        using (var client = TestSupport.Client(recorder))
+        {
+            var proxied = await client.PostAsync("/services/apexrest/login", new StringContent($$"""{"password":"{{Password}}","user":"u@example.com"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, proxied.StatusCode);
+            Assert.Equal(2, proxied.Headers.GetValues("Set-Cookie").Count()); // the client under test gets them too
+        }
+
+        upstream.AssertAllMatched();
+        var recorded = recorder.GetRecording();
+        var text = recorded.ToJson();
+        TestSupport.AssertAbsent(text, Password, AccessToken1, "abcdefgh12345678");
+        var interaction = recorded.Interactions.Single();
+        Assert.Equal("u@example.com", interaction.Request.Json!["user"]!.GetValue<string>());
+        Assert.Equal("{{secret:password}}", interaction.Request.Json!["password"]!.GetValue<string>());
+        Assert.Equal("api-usage=25/15000", interaction.Response.Headers["Sforce-Limit-Info"]);
+        Assert.Equal("req-42", interaction.Response.Headers["X-Request-Id"]);
+
+        // Replayed: each cookie its own header, its value a fake of the recorded placeholder.
+        await using var replay = await RecordedResponseServer.StartAsync(recorded);
+        using var replayClient = TestSupport.Client(replay);
+        var response = await replayClient.PostAsync("/services/apexrest/login", new StringContent("""{"user":"u@example.com","password":"other"}""", Encoding.UTF8, "application/json"));
+        var cookies = response.Headers.GetValues("Set-Cookie").ToArray();
+        Assert.Equal(2, cookies.Length);
+        Assert.StartsWith("sid=", cookies[0], StringComparison.Ordinal);
+        Assert.EndsWith("; Path=/; Secure", cookies[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", cookies[0], StringComparison.Ordinal);
+        Assert.Equal("api-usage=25/15000", response.Headers.GetValues("Sforce-Limit-Info").Single());
+    }
 }

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace SfOAuthGen.Testing.Tests;
 
-public class SequenceTests
+public abstract class SequenceTests : ServerModeTests
 {
     private static Cassette Numbered(int count, RequestPattern pattern)
     {
@@ -19,8 +19,8 @@ public class SequenceTests
     [Fact]
     public async Task Identical_requests_are_answered_in_recorded_order_then_no_more()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Numbered(3, RequestPattern.Post().WithForm("grant_type", "refresh_token")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Numbered(3, RequestPattern.Post().WithForm("grant_type", "refresh_token")));
+        using var client = Client(server);
         var answers = new List<string>();
 
         for (var i = 0; i < 3; i++)
@@ -38,8 +38,8 @@ public class SequenceTests
     public async Task Under_200_concurrent_requests_each_recorded_response_is_served_exactly_once()
     {
         const int Count = 200;
-        await using var server = await RecordedResponseServer.StartAsync(Numbered(Count, RequestPattern.Post().WithForm("grant_type", "refresh_token")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Numbered(Count, RequestPattern.Post().WithForm("grant_type", "refresh_token")));
+        using var client = Client(server);
         using var start = new ManualResetEventSlim(false);
 
         var requests = Enumerable.Range(0, Count + 20).Select(_ => Task.Run(async () =>
@@ -64,8 +64,8 @@ public class SequenceTests
         var cassette = new Cassette()
             .Add(new Interaction(pattern, ResponseTemplate.FromText(200, "first")) { Times = 3 })
             .Add(new Interaction(pattern, ResponseTemplate.FromText(200, "forever")).Repeating());
-        await using var server = await RecordedResponseServer.StartAsync(Cassette.Parse(cassette.ToJson()));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Cassette.Parse(cassette.ToJson()));
+        using var client = Client(server);
 
         var answers = new List<string>();
         for (var i = 0; i < 10; i++)
@@ -80,8 +80,8 @@ public class SequenceTests
     [Fact]
     public async Task Unused_interactions_are_reported()
     {
-        await using var server = await RecordedResponseServer.StartAsync(Numbered(3, RequestPattern.Get("/x")));
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(Numbered(3, RequestPattern.Get("/x")));
+        using var client = Client(server);
 
         await client.GetStringAsync("/x");
 
@@ -94,8 +94,8 @@ public class SequenceTests
     public async Task Rotation_cassette_accepts_only_the_latest_refresh_token()
     {
         var cassette = Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "refresh-rotation.json"));
-        await using var server = await RecordedResponseServer.StartAsync(cassette);
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(cassette);
+        using var client = Client(server);
         var refreshToken = "5Aep861TheUsersOwnRefreshToken";
         var issued = new List<string>();
 
@@ -112,4 +112,14 @@ public class SequenceTests
         Assert.Equal((HttpStatusCode)599, reuse.StatusCode);
         Assert.Empty(server.UnusedInteractions);
     }
+}
+
+public sealed class SequenceTestsOverSockets : SequenceTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class SequenceTestsInMemory : SequenceTests
+{
+    protected override bool InMemory => true;
 }

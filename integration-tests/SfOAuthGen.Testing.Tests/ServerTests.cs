@@ -83,4 +83,19 @@ public class ServerTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RecordedResponseServer.StartAsync(new Cassette(), new() { Port = 70000 }));
         await Assert.ThrowsAsync<ArgumentException>(() => RecordedResponseServer.StartRecordingAsync(new Uri("ftp://127.0.0.1/")));
     }
+    [Theory]
+    [InlineData((1 << 20) + 1, 413)]
+    [InlineData(1 << 20, 599)]
+    public async Task The_request_body_cap_holds_for_chunked_bodies(int size, int expected)
+    {
+        await using var server = await RecordedResponseServer.StartAsync(new Cassette());
+        using var client = TestSupport.Client(server);
+        using var content = new StreamContent(new TestSupport.UnknownLengthStream(new byte[size])); // no length: sent chunked
+        content.Headers.ContentType = new("application/octet-stream");
+
+        var response = await client.PostAsync("/upload", content);
+
+        Assert.Null(content.Headers.ContentLength);
+        Assert.Equal(expected, (int)response.StatusCode);
+    }
 }

@@ -52,6 +52,12 @@ internal static class TestSupport
         yield return Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)).TrimEnd('=');
     }
 
+    /// <summary>A body whose length HttpClient cannot know, so it is sent chunked (no Content-Length).</summary>
+    public sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
     public static void AssertAbsent(string text, params string[] secrets)
     {
         foreach (var secret in secrets)
@@ -79,4 +85,24 @@ internal sealed class SignallingTimeProvider : FakeTimeProvider
 
         return timer;
     }
+}
+
+/// <summary>
+/// Tests of cassette behaviour that must hold in both modes: each derived class runs every test of its base over a
+/// loopback socket and in memory (same inputs, same results).
+/// </summary>
+public abstract class ServerModeTests
+{
+    /// <summary>Whether this run's servers answer in memory.</summary>
+    protected abstract bool InMemory { get; }
+
+    protected Task<RecordedResponseServer> StartAsync(Cassette cassette, RecordedResponseServerOptions? options = null)
+    {
+        options ??= new RecordedResponseServerOptions();
+        options.InMemory = InMemory;
+        return RecordedResponseServer.StartAsync(cassette, options);
+    }
+
+    protected static HttpClient Client(RecordedResponseServer server) =>
+        server.IsInMemory ? new HttpClient(server.CreateHandler()) { BaseAddress = server.BaseUri } : TestSupport.Client(server);
 }

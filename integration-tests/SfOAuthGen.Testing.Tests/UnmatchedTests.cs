@@ -2,7 +2,7 @@ using System.Net;
 
 namespace SfOAuthGen.Testing.Tests;
 
-public class UnmatchedTests
+public abstract class UnmatchedTests : ServerModeTests
 {
     private const string RightPassword = "CorrectHorse+Battery/Staple";
     private const string SentPassword = "Tr0ub4dor&3+x/y=";
@@ -17,9 +17,9 @@ public class UnmatchedTests
     [Fact]
     public async Task Unmatched_request_names_the_closest_interaction_and_each_differing_field_with_secrets_masked()
     {
-        await using var server = await RecordedResponseServer.StartAsync(TwoInteractions());
+        await using var server = await StartAsync(TwoInteractions());
         server.Secrets["password"] = RightPassword;
-        using var client = TestSupport.Client(server);
+        using var client = Client(server);
         using var request = new HttpRequestMessage(HttpMethod.Post, RequestPattern.TokenPath)
         {
             Content = TestSupport.Form(("grant_type", "password"), ("username", "other@example.com"), ("password", SentPassword)),
@@ -49,8 +49,8 @@ public class UnmatchedTests
     {
         var log = new List<string>();
         var options = new RecordedResponseServerOptions { UnmatchedStatusCode = 404, Log = line => { lock (log) { log.Add(line); } } };
-        await using var server = await RecordedResponseServer.StartAsync(TwoInteractions(), options);
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(TwoInteractions(), options);
+        using var client = Client(server);
 
         var response = await client.PostAsync("/services/oauth2/revoke", TestSupport.Form(("token", SentPassword)));
 
@@ -64,12 +64,22 @@ public class UnmatchedTests
     [Fact]
     public async Task An_empty_cassette_says_so()
     {
-        await using var server = await RecordedResponseServer.StartAsync(new Cassette());
-        using var client = TestSupport.Client(server);
+        await using var server = await StartAsync(new Cassette());
+        using var client = Client(server);
 
         await client.GetAsync("/anything");
 
         Assert.Null(server.UnmatchedRequests[0].ClosestInteraction);
         Assert.Contains("no interactions", Assert.Throws<CassetteMismatchException>(server.AssertAllMatched).Message, StringComparison.Ordinal);
     }
+}
+
+public sealed class UnmatchedTestsOverSockets : UnmatchedTests
+{
+    protected override bool InMemory => false;
+}
+
+public sealed class UnmatchedTestsInMemory : UnmatchedTests
+{
+    protected override bool InMemory => true;
 }

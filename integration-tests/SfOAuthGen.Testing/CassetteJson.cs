@@ -95,6 +95,12 @@ internal static class CassetteJson
         w.WriteStartObject("request");
         WriteMap(w, "form", request.Form);
         WriteMap(w, "headers", request.Headers);
+        if (request.Json is not null)
+        {
+            w.WritePropertyName("json");
+            WriteSorted(w, request.Json);
+        }
+
         w.WriteString("method", request.Method);
         w.WriteString("path", request.Path);
         WriteMap(w, "query", request.Query);
@@ -290,7 +296,7 @@ internal static class CassetteJson
 
         private RequestPattern ReadRequest(JsonElement element, string path)
         {
-            var props = Object(element, path, "form", "headers", "method", "path", "query");
+            var props = Object(element, path, "form", "headers", "json", "method", "path", "query");
             if (!props.TryGetValue("method", out var method))
             {
                 throw Error(path, "\"method\" is required");
@@ -327,6 +333,12 @@ internal static class CassetteJson
             if (props.TryGetValue("headers", out var headers))
             {
                 ReadMap(headers, path + ".headers", pattern.Headers);
+            }
+
+            if (props.TryGetValue("json", out var json))
+            {
+                CheckNoDuplicateKeys(json, path + ".json");
+                pattern.Json = JsonNode.Parse(json.GetRawText());
             }
 
             return pattern;

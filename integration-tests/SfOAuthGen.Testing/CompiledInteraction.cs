@@ -18,6 +18,7 @@ internal sealed partial class CompiledInteraction
     private readonly (string Name, ValueMatcher Matcher)[] form;
     private readonly (string Name, ValueMatcher Matcher)[] query;
     private readonly (string Name, ValueMatcher Matcher)[] headers;
+    private readonly (string Name, ValueMatcher Matcher)[]? json;
     private readonly byte[]? staticBody;
     private readonly Segment[]? segments;
     private readonly int bodyLength;
@@ -33,6 +34,7 @@ internal sealed partial class CompiledInteraction
         form = Compile(source.Request.Form);
         query = Compile(source.Request.Query);
         headers = Compile(source.Request.Headers);
+        json = source.Request.Json is { } jsonPattern ? Compile(JsonFields.Flatten(jsonPattern)) : null;
 
         var response = source.Response;
         var fault = source.Fault;
@@ -169,6 +171,22 @@ internal sealed partial class CompiledInteraction
             }
         }
 
+        if (json is not null)
+        {
+            if (request.Json is not { } body)
+            {
+                return false;
+            }
+
+            foreach (var (name, matcher) in json)
+            {
+                if (!body.TryGetValue(name, out var value) || !matcher.IsMatch(value, secrets))
+                {
+                    return false;
+                }
+            }
+        }
+
         return true;
     }
 
@@ -194,6 +212,14 @@ internal sealed partial class CompiledInteraction
         Compare("form field", form, request.Form.GetValueOrDefault, secrets, held, differences, header: false);
         Compare("query parameter", query, request.Query.GetValueOrDefault, secrets, held, differences, header: false);
         Compare("header", headers, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, secrets, held, differences, header: true);
+        if (json is not null && request.Json is null)
+        {
+            differences.Add("body: expected JSON, got none (or not JSON)");
+        }
+        else if (json is not null)
+        {
+            Compare("JSON field", json, request.Json!.GetValueOrDefault, secrets, held, differences, header: false);
+        }
         if (differences.Count == 0 && Exhausted)
         {
             differences.Add(Source.Times == 1 ? "already used (it answers once)" : $"already used {Source.Times} times (its limit)");
@@ -208,14 +234,15 @@ internal sealed partial class CompiledInteraction
         foreach (var (name, matcher) in expected)
         {
             var value = actual(name);
-            var shownPattern = header ? SecretRules.MaskHeader(name, matcher.Pattern, held) : SecretRules.MaskValue(name, matcher.Pattern, held);
+            var field = JsonFields.LeafName(name);
+            var shownPattern = header ? SecretRules.MaskHeader(name, matcher.Pattern, held) : SecretRules.MaskValue(field, matcher.Pattern, held);
             if (value is null)
             {
                 differences.Add($"{kind} '{name}': missing (expected '{shownPattern}')");
             }
             else if (!matcher.IsMatch(value, secrets))
             {
-                var shownValue = header ? SecretRules.MaskHeader(name, value, held) : SecretRules.MaskValue(name, value, held);
+                var shownValue = header ? SecretRules.MaskHeader(name, value, held) : SecretRules.MaskValue(field, value, held);
                 var note = matcher.HasPlaceholder ? " (the value held for the placeholder differs)" : string.Empty;
                 differences.Add($"{kind} '{name}': expected '{shownPattern}', got '{shownValue}'{note}");
             }
@@ -249,6 +276,17 @@ internal sealed partial class CompiledInteraction
         }
 
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>A header value to send: placeholders filled (binding generated fakes), one value per line of the recorded text.</summary>
+    public Microsoft.Extensions.Primitives.StringValues RenderHeader(string value, ConcurrentDictionary<string, string> secrets)
+    {
+        if (SecretRules.ContainsPlaceholder(value))
+        {
+            value = SecretRules.PlaceholderRegex().Replace(value, m => secrets.GetOrAdd(m.Groups[1].Value, SecretRules.FakeValue));
+        }
+
+        return value.Contains('\n', StringComparison.Ordinal) ? value.Split('\n') : value;
     }
 
     /// <summary>Base64(HMAC-SHA256(client secret, id + issued_at)); the last result is kept, since a test sends the same secret again and again.</summary>

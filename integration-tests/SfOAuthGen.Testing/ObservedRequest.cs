@@ -31,6 +31,9 @@ internal sealed class ObservedRequest
 
     public Dictionary<string, string> Form { get; }
 
+    /// <summary>A JSON body's leaves by path (see <see cref="JsonFields"/>), or <see langword="null"/> for a body that is not JSON.</summary>
+    public Dictionary<string, string>? Json { get; private init; }
+
     public IHeaderDictionary Headers { get; }
 
     public byte[] Body { get; }
@@ -47,6 +50,9 @@ internal sealed class ObservedRequest
             ParseUrlEncoded(Encoding.UTF8.GetString(body), form);
         }
 
+        var json = body.Length > 0 && contentType is not null && contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+            ? JsonFields.TryParse(body)
+            : null;
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         var queryString = request.QueryString.HasValue ? request.QueryString.Value! : string.Empty;
         if (queryString.Length > 1)
@@ -55,7 +61,7 @@ internal sealed class ObservedRequest
         }
 
         var basic = FoldBasic(request.Headers.Authorization.ToString(), form);
-        return new ObservedRequest(request.Method, request.Path.Value ?? "/", queryString, query, form, request.Headers, body, basic);
+        return new ObservedRequest(request.Method, request.Path.Value ?? "/", queryString, query, form, request.Headers, body, basic) { Json = json };
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -69,7 +75,7 @@ internal sealed class ObservedRequest
 
             if (length > MaxBody)
             {
-                throw new BadHttpRequestException("Request body too large for a cassette.", StatusCodes.Status413PayloadTooLarge);
+                throw TooLarge();
             }
 
             var exact = new byte[length];
@@ -77,10 +83,32 @@ internal sealed class ObservedRequest
             return exact;
         }
 
+        // No Content-Length (chunked): the same cap, counted as the bytes arrive, so a chunked body cannot bypass it.
         using var stream = new MemoryStream();
-        await request.Body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (stream.Length + read > MaxBody)
+                {
+                    throw TooLarge();
+                }
+
+                stream.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         return stream.ToArray();
     }
+
+    private static BadHttpRequestException TooLarge() =>
+        new("Request body too large for a cassette (the limit is 1 MiB).", StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>Splits <c>a=1&amp;b=2</c> and decodes each part: <c>+</c> is a space, <c>%XX</c> are UTF-8 bytes. The first occurrence of a name wins.</summary>
     public static void ParseUrlEncoded(string text, Dictionary<string, string> into)

@@ -15,20 +15,24 @@ namespace SfOAuthGen.Testing;
 
 /// <summary>
 /// A real HTTP/1.1 server on <c>127.0.0.1</c> that answers requests from a <see cref="Cassette"/> (or, in record mode,
-/// proxies them to an upstream and records a redacted cassette). Start one per test; many may run at once.
+/// proxies them to an upstream and records a redacted cassette). Start one per test; many may run at once. With
+/// <see cref="RecordedResponseServerOptions.InMemory"/> the same server answers through <see cref="CreateHandler"/>
+/// instead, without a socket.
 /// </summary>
-public sealed class RecordedResponseServer : IAsyncDisposable
+public sealed partial class RecordedResponseServer : IAsyncDisposable
 {
-    private readonly KestrelServer kestrel;
+    private readonly KestrelServer? kestrel;
     private readonly RecordedResponseServerOptions options;
     private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentQueue<UnmatchedRequest> unmatched = new();
     private readonly Recorder? recorder;
+    private readonly LimitPolicy? limits;
     private readonly Cassette cassette;
     private CompiledInteraction[]? interactions;
     private int disposed;
+    private IPEndPoint? endPoint;
 
     private RecordedResponseServer(Cassette cassette, RecordedResponseServerOptions options, Recorder? recorder)
     {
@@ -36,9 +40,15 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         this.options = options;
         this.recorder = recorder;
         Authorization = options.Authorization is { } authorization ? new AuthorizationServer(authorization, options.TimeProvider) : null;
+        limits = options.Limits is { } configured ? new LimitPolicy(configured, options.TimeProvider, options.Authorization?.Username) : null;
         foreach (var (name, value) in cassette.Placeholders)
         {
             Secrets[name] = value;
+        }
+
+        if (options.InMemory)
+        {
+            return;
         }
 
         var kestrelOptions = new KestrelServerOptions { AddServerHeader = false };
@@ -48,11 +58,19 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         kestrel = new KestrelServer(Options.Create(kestrelOptions), transport, NullLoggerFactory.Instance);
     }
 
-    /// <summary>The server's address, <c>http://127.0.0.1:PORT/</c>.</summary>
+    /// <summary>
+    /// The server's address, <c>http://127.0.0.1:PORT/</c>. An in-memory server has an address of its own on port 9 of
+    /// the loopback range (<c>http://127.x.y.z:9/</c>, where nothing listens): only clients from <see cref="CreateHandler"/>
+    /// or <see cref="CreateClient"/> reach it.
+    /// </summary>
     public Uri BaseUri { get; private set; } = null!;
 
     /// <summary>The address and port the server is bound to (always <c>127.0.0.1</c>).</summary>
-    public IPEndPoint EndPoint { get; private set; } = null!;
+    /// <exception cref="InvalidOperationException">The server is in memory and has no socket.</exception>
+    public IPEndPoint EndPoint => endPoint ?? throw new InvalidOperationException("An in-memory server has no endpoint; send requests through CreateHandler() or CreateClient().");
+
+    /// <summary>Whether the server answers in memory (<see cref="RecordedResponseServerOptions.InMemory"/>) rather than on a socket.</summary>
+    public bool IsInMemory => kestrel is null;
 
     /// <summary>The built-in OAuth behaviours, when <see cref="RecordedResponseServerOptions.Authorization"/> turned them on.</summary>
     public AuthorizationServer? Authorization { get; }
@@ -133,7 +151,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
                 message.Append('\n').Append("- ").Append(request);
             }
 
-            throw new CassetteMismatchException(message.ToString(), list);
+            throw new CassetteMismatchException(SecretRules.MaskTokens(message.ToString()), list);
         }
     }
 
@@ -159,7 +177,11 @@ public sealed class RecordedResponseServer : IAsyncDisposable
     /// <exception cref="SecretLeakException">A secret value could still be found in the cassette in some encoding.</exception>
     public void SaveRecording(string path) => GetRecording().Save(path);
 
-    /// <summary>Stops the server: pending fault delays are cancelled, then connections are closed.</summary>
+    /// <summary>
+    /// Stops the server: pending fault delays are cancelled, then connections are closed. A server started from a cassette
+    /// file in a recording <see cref="RecordMode"/> then writes the file.
+    /// </summary>
+    /// <exception cref="SecretLeakException">The recording would leak a secret; the file was not written.</exception>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -168,14 +190,19 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
 
         await stopping.CancelAsync().ConfigureAwait(false);
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        if (kestrel is not null)
         {
-            await kestrel.StopAsync(grace.Token).ConfigureAwait(false);
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            {
+                await kestrel.StopAsync(grace.Token).ConfigureAwait(false);
+            }
+
+            kestrel.Dispose();
         }
 
-        kestrel.Dispose();
         recorder?.Dispose();
         stopping.Dispose();
+        SaveOnDispose(); // after stopping, so the file holds every exchange; throws SecretLeakException rather than leak
     }
 
     private static RecordedResponseServerOptions Validate(RecordedResponseServerOptions? options)
@@ -197,6 +224,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
+        if (kestrel is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Compile(NextInMemoryBaseUri());
+            return;
+        }
+
         try
         {
             await kestrel.StartAsync(new Application(this), cancellationToken).ConfigureAwait(false);
@@ -209,8 +243,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
 
         var address = kestrel.Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bound = new Uri(address);
-        EndPoint = new IPEndPoint(IPAddress.Parse(bound.Host), bound.Port);
-        BaseUri = new Uri($"http://127.0.0.1:{bound.Port}/");
+        endPoint = new IPEndPoint(IPAddress.Parse(bound.Host), bound.Port);
+        Compile(new Uri($"http://127.0.0.1:{bound.Port}/"));
+    }
+
+    private void Compile(Uri baseUri)
+    {
+        BaseUri = baseUri;
         var compiled = new CompiledInteraction[cassette.Interactions.Count];
         for (var i = 0; i < compiled.Length; i++)
         {
@@ -230,7 +269,18 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
 
         var request = await ObservedRequest.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        if (recorder is not null)
+        if (limits is not null)
+        {
+            await AnswerWithinLimitsAsync(context, request, compiled, limits).ConfigureAwait(false);
+            return;
+        }
+
+        await AnswerAsync(context, request, compiled).ConfigureAwait(false);
+    }
+
+    private async Task AnswerAsync(HttpContext context, ObservedRequest request, CompiledInteraction[] compiled)
+    {
+        if (recorder is not null && !replayFirst)
         {
             var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);
             options.Log?.Invoke($"{Describe(request)} -> {status} (recorded)");
@@ -251,6 +301,14 @@ public sealed class RecordedResponseServer : IAsyncDisposable
                 match = candidate;
                 break;
             }
+        }
+
+        if (match is null && recorder is not null)
+        {
+            // new_episodes: what the cassette does not answer is fetched and recorded.
+            var status = await recorder.ProxyAsync(context, request, BaseUri, stopping.Token).ConfigureAwait(false);
+            options.Log?.Invoke($"{Describe(request)} -> {status} (recorded, new episode)");
+            return;
         }
 
         if (match is null)
@@ -331,13 +389,13 @@ public sealed class RecordedResponseServer : IAsyncDisposable
         }
     }
 
-    private static void WriteHead(HttpResponse response, CompiledInteraction match)
+    private void WriteHead(HttpResponse response, CompiledInteraction match)
     {
         response.StatusCode = match.Status;
         response.ContentType = match.ContentType;
         foreach (var (name, value) in match.Headers)
         {
-            response.Headers[name] = value;
+            response.Headers[name] = match.RenderHeader(value, Secrets);
         }
     }
 
@@ -357,7 +415,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             }
         }
 
-        var report = new UnmatchedRequest(Describe(request), closest?.Source, closestDifferences ?? []);
+        var report = new UnmatchedRequest(Describe(request), closest?.Source, (closestDifferences ?? []).ConvertAll(SecretRules.MaskTokens));
         unmatched.Enqueue(report);
         options.Log?.Invoke($"{report} -> {options.UnmatchedStatusCode} (no matching interaction)");
         var body = JsonSerializer.SerializeToUtf8Bytes(
@@ -373,7 +431,7 @@ public sealed class RecordedResponseServer : IAsyncDisposable
     private string Describe(ObservedRequest request)
     {
         var held = (IReadOnlyCollection<string>)Secrets.Values;
-        var text = new StringBuilder(request.Method).Append(' ').Append(request.Path);
+        var text = new StringBuilder(request.Method).Append(' ').Append(SecretRules.MaskValue("path", request.Path, held));
         if (request.Query.Count > 0)
         {
             text.Append('?').AppendJoin('&', request.Query.Select(p => p.Key + "=" + SecretRules.MaskValue(p.Key, p.Value, held)));
@@ -384,13 +442,19 @@ public sealed class RecordedResponseServer : IAsyncDisposable
             text.Append(" {").AppendJoin(", ", request.Form.Select(p => p.Key + "=" + SecretRules.MaskValue(p.Key, p.Value, held))).Append('}');
         }
 
+        if (request.Json is { Count: > 0 } json)
+        {
+            text.Append(" json{").AppendJoin(", ", json.Select(p => p.Key + "=" + SecretRules.MaskValue(JsonFields.LeafName(p.Key), p.Value, held))).Append('}');
+        }
+
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length > 0)
         {
             text.Append(" Authorization: ").Append(SecretRules.MaskHeader("Authorization", authorization, held));
         }
 
-        return text.ToString();
+        // A token under a name no rule knows (a query parameter's name, say) is still caught by its shape.
+        return SecretRules.MaskTokens(text.ToString());
     }
 
     /// <summary>Kestrel's entry point: one request delegate, no middleware.</summary>

@@ -73,14 +73,21 @@ internal sealed class Recorder : IDisposable
             var body = await upstreamResponse.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
             var responseType = upstreamResponse.Content.Headers.ContentType?.ToString();
             var json = TryParseJson(body, responseType);
+            var requestHeaders = context.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())).ToArray();
+            var responseHeaders = RecordedHeaders(upstreamResponse);
             lock (gate)
             {
-                exchanges.Add(new Exchange(request, authorization, (int)upstreamResponse.StatusCode, responseType, json, json is null ? Encoding.UTF8.GetString(body) : null));
+                exchanges.Add(new Exchange(request, authorization, requestHeaders, (int)upstreamResponse.StatusCode, responseType, responseHeaders, json, Encoding.UTF8.GetString(body)));
             }
 
             // The client's next calls (to instance_url) must come back through the recorder to be recorded too.
             var answer = json is null ? body : CassetteJson.SerializeBody(Resign(json, CompiledInteraction.Rewrite(json, serverBase), request.Form.GetValueOrDefault("client_secret")));
             context.Response.StatusCode = (int)upstreamResponse.StatusCode;
+            foreach (var (name, values) in responseHeaders)
+            {
+                context.Response.Headers[name] = values;
+            }
+
             if (responseType is not null)
             {
                 context.Response.ContentType = responseType;
@@ -116,6 +123,18 @@ internal sealed class Recorder : IDisposable
             Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(message)));
     }
 
+    /// <summary>Headers that describe the exchange itself (framing, hop-by-hop) and are not part of a recorded response.</summary>
+    private static readonly HashSet<string> UnrecordedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Date", "Server", "Upgrade",
+        "Proxy-Connection", "Trailer", "TE",
+    };
+
+    private static KeyValuePair<string, string[]>[] RecordedHeaders(HttpResponseMessage response) =>
+        [.. response.Headers.Concat(response.Content.Headers)
+            .Where(h => !UnrecordedHeaders.Contains(h.Key))
+            .Select(h => new KeyValuePair<string, string[]>(h.Key, h.Value.ToArray()))];
+
     private static JsonNode? TryParseJson(byte[] body, string? contentType)
     {
         if (body.Length == 0 || contentType is null || !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
@@ -133,7 +152,20 @@ internal sealed class Recorder : IDisposable
         }
     }
 
-    public Cassette BuildCassette()
+    /// <summary>The recorded exchanges so far.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return exchanges.Count;
+            }
+        }
+    }
+
+    /// <summary>The redacted cassette: <paramref name="replayed"/>'s interactions (new_episodes) followed by what was recorded.</summary>
+    public Cassette BuildCassette(Cassette? replayed = null)
     {
         Exchange[] snapshot;
         lock (gate)
@@ -158,15 +190,58 @@ internal sealed class Recorder : IDisposable
             {
                 NameJson(exchange.Json, names);
             }
+
+            if (exchange.RequestJson is not null)
+            {
+                NameJson(exchange.RequestJson, names);
+            }
+
+            foreach (var (name, values) in exchange.ResponseHeaders)
+            {
+                foreach (var value in values)
+                {
+                    NameHeader(name, value, names);
+                }
+            }
+        }
+
+        // Then every credential recognisable by its shape, wherever the recorder saw it: under a name no rule knows,
+        // in an XML or form-encoded body, a query string, or a header that is not even recorded.
+        foreach (var exchange in snapshot)
+        {
+            foreach (var seen in exchange.EveryText())
+            {
+                foreach (var token in SecretRules.FindTokens(seen))
+                {
+                    names.NameOf(token.StartsWith("5Aep", StringComparison.Ordinal) ? "refresh_token" : "access_token", token);
+                }
+            }
         }
 
         // Pass 2: write the interactions with every secret replaced, wherever it occurs.
-        var cassette = new Cassette { Description = "Recorded by SfOAuthGen.Testing; every secret replaced by a placeholder." };
+        var cassette = new Cassette { Description = replayed?.Description ?? "Recorded by SfOAuthGen.Testing; every secret replaced by a placeholder." };
+        foreach (var interaction in replayed?.Interactions ?? [])
+        {
+            cassette.Add(interaction);
+        }
+
+        foreach (var (name, value) in replayed?.Placeholders ?? new Dictionary<string, string>())
+        {
+            cassette.Placeholders[name] = value;
+        }
+
         foreach (var exchange in snapshot)
         {
             var pattern = new RequestPattern(exchange.Request.Method, names.Redact(exchange.Request.Path));
             RedactFields(exchange.Request.Query, pattern.Query, names);
             RedactFields(exchange.Request.Form, pattern.Form, names);
+            if (exchange.RequestJson is not null)
+            {
+                var requestJson = exchange.RequestJson.DeepClone();
+                RedactJson(requestJson, names);
+                pattern.Json = requestJson;
+            }
+
             if (exchange.Authorization.Length > 0 && !exchange.Request.ClientAuthenticatedWithBasic)
             {
                 pattern.Headers["Authorization"] = BearerToken(exchange.Authorization) is { } bearer
@@ -183,12 +258,18 @@ internal sealed class Recorder : IDisposable
             }
             else
             {
-                response.Text = names.Redact(exchange.Text ?? string.Empty);
+                response.Text = names.Redact(exchange.Text);
             }
 
             if (exchange.ContentType is not null)
             {
                 response.Headers["Content-Type"] = exchange.ContentType;
+            }
+
+            foreach (var (name, values) in exchange.ResponseHeaders)
+            {
+                // Several values (Set-Cookie) are kept one per line; the server sends each as its own header.
+                response.Headers[name] = string.Join('\n', values.Select(value => RedactHeader(name, value, names)));
             }
 
             cassette.Add(pattern, response);
@@ -214,6 +295,74 @@ internal sealed class Recorder : IDisposable
         }
 
         return cassette;
+    }
+
+    /// <summary>Names the secret parts of a response header: each cookie's value, or the whole value of a session-like header.</summary>
+    private static void NameHeader(string name, string value, Placeholders names)
+    {
+        if (SecretRules.IsCookieHeader(name))
+        {
+            foreach (var (cookie, cookieValue) in Cookies(name, value))
+            {
+                if (cookieValue.Length > 0)
+                {
+                    names.NameOf(CookieKind(cookie), cookieValue);
+                }
+            }
+        }
+        else if (SecretRules.IsSecretHeader(name) && value.Length > 0)
+        {
+            names.NameOf(HeaderKind(name), value);
+        }
+    }
+
+    private static string RedactHeader(string name, string value, Placeholders names)
+    {
+        if (SecretRules.IsCookieHeader(name))
+        {
+            var text = value;
+            foreach (var (cookie, cookieValue) in Cookies(name, value))
+            {
+                if (cookieValue.Length > 0)
+                {
+                    text = text.Replace(cookie + "=" + cookieValue, cookie + "=" + Placeholder.Secret(names.NameOf(CookieKind(cookie), cookieValue)), StringComparison.Ordinal);
+                }
+            }
+
+            return names.Redact(text);
+        }
+
+        return SecretRules.IsSecretHeader(name) && value.Length > 0 ? Placeholder.Secret(names.NameOf(HeaderKind(name), value)) : names.Redact(value);
+    }
+
+    /// <summary>The name=value pairs of a Cookie header, or the one cookie of a Set-Cookie header (its attributes are not cookies).</summary>
+    private static IEnumerable<(string Name, string Value)> Cookies(string header, string value)
+    {
+        var parts = value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var count = header.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase) ? Math.Min(1, parts.Length) : parts.Length;
+        for (var i = 0; i < count; i++)
+        {
+            var equals = parts[i].IndexOf('=');
+            if (equals > 0)
+            {
+                yield return (parts[i][..equals], parts[i][(equals + 1)..]);
+            }
+        }
+    }
+
+    private static string CookieKind(string cookie) => "cookie_" + SafeName(cookie);
+
+    private static string HeaderKind(string header) => "header_" + SafeName(header);
+
+    private static string SafeName(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? char.ToLowerInvariant(c) : '_');
+        }
+
+        return builder.Length == 0 ? "value" : builder.ToString();
     }
 
     private static string? BearerToken(string authorization) =>
@@ -309,7 +458,47 @@ internal sealed class Recorder : IDisposable
         }
     }
 
-    private sealed record Exchange(ObservedRequest Request, string Authorization, int Status, string? ContentType, JsonNode? Json, string? Text);
+    private sealed record Exchange(
+        ObservedRequest Request,
+        string Authorization,
+        KeyValuePair<string, string>[] RequestHeaders,
+        int Status,
+        string? ContentType,
+        KeyValuePair<string, string[]>[] ResponseHeaders,
+        JsonNode? Json,
+        string Text)
+    {
+        /// <summary>The request's JSON body, when it had one.</summary>
+        public JsonNode? RequestJson { get; } = Request.Json is null ? null : JsonNode.Parse(Request.Body);
+
+        /// <summary>Everything the recorder saw of this exchange as text, recorded or not.</summary>
+        public IEnumerable<string> EveryText()
+        {
+            yield return Request.Path;
+            yield return Request.QueryString;
+            yield return Uri.UnescapeDataString(Request.QueryString);
+            foreach (var value in Request.Query.Values.Concat(Request.Form.Values))
+            {
+                yield return value;
+            }
+
+            yield return Encoding.UTF8.GetString(Request.Body);
+            foreach (var (_, value) in RequestHeaders)
+            {
+                yield return value;
+            }
+
+            foreach (var (_, values) in ResponseHeaders)
+            {
+                foreach (var value in values)
+                {
+                    yield return value;
+                }
+            }
+
+            yield return Text;
+        }
+    }
 
     /// <summary>Secret value → placeholder name: the first value of a kind is named after it, later ones get <c>_2</c>, <c>_3</c>….</summary>
     private sealed class Placeholders
@@ -335,15 +524,18 @@ internal sealed class Recorder : IDisposable
             return name;
         }
 
-        /// <summary>Replaces every raw occurrence of a known secret inside <paramref name="text"/> with its placeholder.</summary>
+        /// <summary>Replaces every occurrence of a known secret inside <paramref name="text"/>, raw or URL-encoded, with its placeholder.</summary>
         public string Redact(string text)
         {
             longestFirst ??= [.. byValue.Where(p => p.Key.Length >= MinimumSearchedLength).OrderByDescending(p => p.Key.Length)];
             foreach (var (value, name) in longestFirst)
             {
-                if (text.Contains(value, StringComparison.Ordinal))
+                foreach (var written in (string[])[value, Uri.EscapeDataString(value), System.Net.WebUtility.UrlEncode(value), System.Web.HttpUtility.UrlEncode(value)])
                 {
-                    text = text.Replace(value, Placeholder.Secret(name), StringComparison.Ordinal);
+                    if (text.Contains(written, StringComparison.Ordinal))
+                    {
+                        text = text.Replace(written, Placeholder.Secret(name), StringComparison.Ordinal);
+                    }
                 }
             }
 

@@ -37,6 +37,21 @@ public sealed class RequestPattern
     /// <summary>Headers the request must carry (names case-insensitive; others are ignored).</summary>
     public IDictionary<string, string> Headers { get; } = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A JSON body the request must carry, matched like <see cref="Form"/>: every value given here must be present at the
+    /// same place (objects may have more properties), strings compared after decoding and may hold placeholders.
+    /// <see langword="null"/> (the default) does not look at a JSON body.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonNode? Json { get; set; }
+
+    /// <summary>Requires a JSON body containing <paramref name="json"/> and returns this pattern.</summary>
+    /// <param name="json">The JSON text, e.g. <c>{"grant_type":"password","password":"{{secret:password}}"}</c>.</param>
+    public RequestPattern WithJson(string json)
+    {
+        Json = System.Text.Json.Nodes.JsonNode.Parse(json);
+        return this;
+    }
+
     /// <summary>A <c>POST</c> pattern for <paramref name="path"/>.</summary>
     /// <param name="path">The decoded path.</param>
     public static RequestPattern Post(string path = TokenPath) => new("POST", path);

@@ -16,7 +16,19 @@ internal static partial class SecretRules
     {
         "password", "client_secret", "refresh_token", "access_token", "signature", "assertion", "code",
         "code_verifier", "id_token", "token", "client_assertion",
+
+        // Session ids under the names Salesforce's SOAP login, frontdoor.jsp and older clients use.
+        "sessionId", "sid", "session_id", "oauth_token",
     };
+
+    /// <summary>
+    /// Salesforce credentials recognisable by shape wherever they appear (XML, form-encoded or JSON bodies, query strings,
+    /// headers, cookies): an access token is the 15- or 18-character org id <c>00D…</c>, <c>!</c> (raw or <c>%21</c>),
+    /// then an opaque payload; a refresh token starts <c>5Aep</c>. Deliberately looser than SALESFORCE.md's shapes:
+    /// redacting a look-alike costs nothing, missing a real token leaks it.
+    /// </summary>
+    [GeneratedRegex(@"00D[0-9A-Za-z]{12,15}(?:!|%21)[0-9A-Za-z._]{16,}|5Aep[0-9A-Za-z._]{40,}(?:==|%3[Dd]%3[Dd])?", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenShapeRegex();
 
     [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}", RegexOptions.CultureInvariant)]
     public static partial Regex PlaceholderRegex();
@@ -85,10 +97,15 @@ internal static partial class SecretRules
         return MaskHeld(value, heldSecrets);
     }
 
-    /// <summary>Masks an Authorization-like header, keeping only its scheme.</summary>
+    /// <summary>Masks a header for display: an Authorization-like header keeps only its scheme, cookies only their names.</summary>
     public static string MaskHeader(string name, string value, IReadOnlyCollection<string> heldSecrets)
     {
-        if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
+        if (IsCookieHeader(name))
+        {
+            return MaskCookies(name, value, heldSecrets);
+        }
+
+        if (IsSecretHeader(name))
         {
             if (ContainsPlaceholder(value) && !PlaceholderRegex().Replace(value, string.Empty).Trim().Contains(' '))
             {
@@ -102,10 +119,63 @@ internal static partial class SecretRules
         return MaskHeld(value, heldSecrets);
     }
 
+    /// <summary>Every credential in <paramref name="text"/> recognisable by its shape, decoded (an escaped <c>!</c> or <c>=</c> restored).</summary>
+    public static IEnumerable<string> FindTokens(string text)
+    {
+        if (!MayContainToken(text))
+        {
+            yield break;
+        }
+
+        foreach (Match match in TokenShapeRegex().Matches(text))
+        {
+            yield return match.Value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(match.Value) : match.Value;
+        }
+    }
+
+    /// <summary>Replaces every credential recognisable by its shape with <see cref="Mask"/>.</summary>
+    public static string MaskTokens(string text) => MayContainToken(text) ? TokenShapeRegex().Replace(text, Mask) : text;
+
+    private static bool MayContainToken(string text) =>
+        text.Contains("00D", StringComparison.Ordinal) || text.Contains("5Aep", StringComparison.Ordinal);
+
+    public static bool IsCookieHeader(string name) =>
+        name.Equals("Cookie", StringComparison.OrdinalIgnoreCase) || name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Headers whose whole value is a credential whatever it looks like (e.g. <c>X-SFDC-Session</c>).</summary>
+    public static bool IsSecretHeader(string name) =>
+        name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("session", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Keeps each cookie's name (and a Set-Cookie's attributes) and masks its value: cookies carry sessions.</summary>
+    private static string MaskCookies(string name, string value, IReadOnlyCollection<string> heldSecrets)
+    {
+        if (IsOnlyPlaceholder(value))
+        {
+            return value;
+        }
+
+        var parts = value.Split(';');
+        // "Cookie: a=1; b=2" carries several cookies; "Set-Cookie: a=1; Path=/" one cookie and its attributes.
+        var cookieCount = name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase) ? 1 : parts.Length;
+        for (var i = 0; i < cookieCount; i++)
+        {
+            var equals = parts[i].IndexOf('=');
+            if (equals >= 0 && !ContainsPlaceholder(parts[i]))
+            {
+                parts[i] = parts[i][..(equals + 1)] + Mask;
+            }
+        }
+
+        return MaskHeld(string.Join(';', parts), heldSecrets);
+    }
+
     private static bool IsOnlyPlaceholder(string value) => ContainsPlaceholder(value) && PlaceholderRegex().Replace(value, string.Empty).Length == 0;
 
     private static string MaskHeld(string value, IReadOnlyCollection<string> heldSecrets)
     {
+        value = MaskTokens(value);
         foreach (var secret in heldSecrets)
         {
             if (secret.Length > 0 && value.Contains(secret, StringComparison.Ordinal))

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Security.Cryptography;
 
 namespace SfOAuthGen.Testing;
 
@@ -16,27 +16,64 @@ public static class StandaloneServer
 
     /// <summary>The text <c>--help</c> prints.</summary>
     public const string Usage = """
-        Serves a SfOAuthGen cassette on http://127.0.0.1 (loopback only), or records one.
+        Serves a SfOAuthGen cassette on http://127.0.0.1 (loopback only), records one, or plays Salesforce's OAuth
+        endpoints itself. Prints ready-to-paste curl lines when it starts.
 
         Usage:
-          SfOAuthGen.Testing --cassette FILE [--port N] [--unmatched-status CODE]
+          SfOAuthGen.Testing --cassette FILE [options]
+          SfOAuthGen.Testing --cassette FILE --record-mode once|new_episodes|all --upstream URL [options]
           SfOAuthGen.Testing --record UPSTREAM --out FILE [--port N]
+          SfOAuthGen.Testing --client-id KEY [options]             (built-in OAuth only, no cassette)
 
-        Options:
-          --cassette FILE          the cassette to replay (see docs/testing.md)
-          --port N                 the port to listen on; 0 (default) lets the system choose
-          --unmatched-status CODE  the status of the answer to an unmatched request (default 599)
-          --record UPSTREAM        proxy every request to UPSTREAM (e.g. https://login.salesforce.com) and record it
-          --out FILE               where --record writes the redacted cassette when stopped
-          --help                   show this text
+        Cassette:
+          --cassette FILE             the cassette to replay (see docs/testing.md)
+          --record-mode MODE          none (default), once, new_episodes or all, as VCR; SFAUTH_RECORD sets it too.
+                                      Recording modes send to --upstream and write FILE on Ctrl+C (never with a secret in it)
+          --upstream URL              where recording modes send requests, e.g. https://login.salesforce.com
+          --record UPSTREAM           record everything from UPSTREAM ...
+          --out FILE                  ... and write the redacted cassette to FILE on Ctrl+C
+          --unmatched-status CODE     the status of the answer to an unmatched request (default 599)
 
-        The server prints its URL and one line per request (secrets masked). Ctrl+C stops it; in record mode
-        the cassette is then written, unless a secret could still be found in it.
+        Built-in OAuth (answered before the cassette):
+          --client-id KEY             turn on authorize (+ PKCE S256), authorization_code, refresh for issued tokens,
+                                      revoke and introspect, for this consumer key
+          --client-secret SECRET      the consumer secret (without it the app is public: PKCE only)
+          --username USER             the user the authorize endpoint logs in (default user@example.com)
+          --scope SCOPES              the scopes granted (default "api refresh_token")
+          --jwt-public-key FILE       turn on the JWT bearer grant, assertions signed by this PEM public key
+          --approved-user USER        a user pre-authorised for JWT bearer (repeatable; default every user)
+          --session-lifetime TIME     introspection's lifetime of issued access tokens (default 2h)
+          --rotate-refresh-tokens     each refresh returns a new refresh token; reusing a superseded one revokes the
+                                      chain; a concurrent refresh gets "token request is already being processed"
+          --serve-data-api            answer /services/data/... for issued access tokens (401 INVALID_SESSION_ID once
+                                      the session ended or was revoked) instead of the cassette
+          --login-form                the authorize endpoint shows an HTML login form first (for a real browser)
+
+        Salesforce limits (off unless given):
+          --logins-per-hour N         LOGIN_RATE_EXCEEDED after N logins per user in an hour (Salesforce: 3600)
+          --refresh-idle-timeout TIME refresh tokens unused this long answer invalid_grant "expired access/refresh token"
+          --session-timeout TIME      access tokens unused this long get 401 INVALID_SESSION_ID from the data API
+
+        Server:
+          --port N                    the port to listen on; 0 (default) lets the system choose
+          --help                      show this text
+
+        TIME is 90s, 15m, 2h, 30d or hh:mm:ss. The server prints its URL, curl lines to paste, and one line per
+        request (secrets masked). Ctrl+C stops it.
         """;
+
+    /// <summary>A fixed PKCE verifier for the printed curl lines (a test server needs no secrecy); its S256 challenge follows.</summary>
+    internal const string ExampleVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW-gFWFOEjXk";
+
+    /// <summary>The S256 challenge of <see cref="ExampleVerifier"/>.</summary>
+    internal const string ExampleChallenge = "90EpwHQr_xi9uDtjYyz5mq9Z4RekugHRqg5ijpXC3FQ";
+
+    /// <summary>The redirect URI in the printed authorize line.</summary>
+    internal const string ExampleRedirect = "http://localhost:1717/callback";
 
     /// <summary>Runs the command line until <paramref name="cancellationToken"/> is cancelled (Ctrl+C in the program).</summary>
     /// <param name="args">The arguments.</param>
-    /// <param name="output">Where the URL and request lines go.</param>
+    /// <param name="output">Where the URL, curl lines and request lines go.</param>
     /// <param name="error">Where errors go.</param>
     /// <param name="cancellationToken">Stops the server.</param>
     /// <param name="started">Called with the server's address once it is listening.</param>
@@ -46,7 +83,7 @@ public static class StandaloneServer
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryParse(args, out var parsed, out var problem))
+        if (!StandaloneArguments.TryParse(args, out var parsed, out var problem))
         {
             await error.WriteLineAsync($"error: {problem}\nRun with --help for usage.").ConfigureAwait(false);
             return UsageError;
@@ -63,6 +100,9 @@ public static class StandaloneServer
         {
             Port = parsed.Port,
             UnmatchedStatusCode = parsed.UnmatchedStatus,
+            RecordMode = parsed.RecordMode,
+            Upstream = parsed.Upstream,
+            Limits = parsed.Limits,
             Log = line =>
             {
                 lock (gate)
@@ -75,17 +115,21 @@ public static class StandaloneServer
         RecordedResponseServer server;
         try
         {
+            options.Authorization = parsed.Authorization();
             if (parsed.Record is { } upstream)
             {
                 server = await RecordedResponseServer.StartRecordingAsync(upstream, options, cancellationToken).ConfigureAwait(false);
             }
+            else if (parsed.Cassette is { } cassettePath)
+            {
+                server = await RecordedResponseServer.StartAsync(cassettePath, options, cancellationToken).ConfigureAwait(false);
+            }
             else
             {
-                var cassette = Cassette.Load(parsed.Cassette!);
-                server = await RecordedResponseServer.StartAsync(cassette, options, cancellationToken).ConfigureAwait(false);
+                server = await RecordedResponseServer.StartAsync(new Cassette(), options, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (CassetteFormatException e)
+        catch (Exception e) when (e is CassetteFormatException or ArgumentException or CryptographicException)
         {
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return Failure;
@@ -100,127 +144,41 @@ public static class StandaloneServer
             return 0;
         }
 
-        await using (server.ConfigureAwait(false))
+        try
         {
-            lock (gate)
+            await using (server.ConfigureAwait(false))
             {
-                output.WriteLine(parsed.Record is null
-                    ? $"Serving {parsed.Cassette} at {server.BaseUri} (token endpoint {server.TokenEndpoint}). Ctrl+C stops."
-                    : $"Recording {parsed.Record} at {server.BaseUri}; Ctrl+C writes {parsed.Out}.");
-            }
+                lock (gate)
+                {
+                    output.WriteLine(parsed.Record is not null
+                        ? $"Recording {parsed.Record} at {server.BaseUri}; Ctrl+C writes {parsed.Out}."
+                        : $"Serving {parsed.Cassette ?? "the built-in OAuth endpoints"} at {server.BaseUri} (token endpoint {server.TokenEndpoint}; record mode {RecordModes.Name(server.RecordMode)}). Ctrl+C stops.");
+                    output.WriteLine(CurlLines.For(server.BaseUri, parsed));
+                }
 
-            started?.Invoke(server.BaseUri);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C: the normal way to stop.
-            }
-
-            if (parsed.Out is { } outPath)
-            {
+                started?.Invoke(server.BaseUri);
                 try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C: the normal way to stop.
+                }
+
+                if (parsed.Out is { } outPath)
                 {
                     server.SaveRecording(outPath);
                     await output.WriteLineAsync($"Wrote {outPath}.").ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SecretLeakException or IOException or UnauthorizedAccessException)
-                {
-                    await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                    return Failure;
-                }
             }
+        }
+        catch (Exception e) when (e is SecretLeakException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return Failure;
         }
 
         return 0;
-    }
-
-    private sealed record Arguments(bool Help, string? Cassette, int Port, int UnmatchedStatus, Uri? Record, string? Out);
-
-    private static bool TryParse(string[] args, out Arguments parsed, out string problem)
-    {
-        parsed = new Arguments(false, null, 0, 599, null, null);
-        problem = string.Empty;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var name = args[i];
-            if (name is "--help" or "-h" or "-?")
-            {
-                parsed = parsed with { Help = true };
-                return true;
-            }
-
-            if (name is not ("--cassette" or "--port" or "--unmatched-status" or "--record" or "--out"))
-            {
-                problem = $"unknown argument '{name}'";
-                return false;
-            }
-
-            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                problem = $"{name} needs a value";
-                return false;
-            }
-
-            var value = args[++i];
-            switch (name)
-            {
-                case "--cassette":
-                    parsed = parsed with { Cassette = value };
-                    break;
-                case "--out":
-                    parsed = parsed with { Out = value };
-                    break;
-                case "--port":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-                    {
-                        problem = $"--port must be a number from 0 to 65535, not '{value}'";
-                        return false;
-                    }
-
-                    parsed = parsed with { Port = port };
-                    break;
-                case "--unmatched-status":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 100 or > 999)
-                    {
-                        problem = $"--unmatched-status must be an HTTP status code (100-999), not '{value}'";
-                        return false;
-                    }
-
-                    parsed = parsed with { UnmatchedStatus = status };
-                    break;
-                case "--record":
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out var upstream) || upstream.Scheme is not ("http" or "https"))
-                    {
-                        problem = $"--record needs an absolute http(s) URL, not '{value}'";
-                        return false;
-                    }
-
-                    parsed = parsed with { Record = upstream };
-                    break;
-            }
-        }
-
-        if (parsed.Cassette is null == (parsed.Record is null))
-        {
-            problem = parsed.Cassette is null ? "give --cassette FILE (or --record UPSTREAM --out FILE)" : "--cassette and --record cannot be combined";
-            return false;
-        }
-
-        if (parsed.Record is not null && parsed.Out is null)
-        {
-            problem = "--record needs --out FILE";
-            return false;
-        }
-
-        if (parsed.Record is null && parsed.Out is not null)
-        {
-            problem = "--out is only for --record";
-            return false;
-        }
-
-        return true;
     }
 }

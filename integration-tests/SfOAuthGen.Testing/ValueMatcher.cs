@@ -1,24 +1,25 @@
 using System.Collections.Concurrent;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace SfOAuthGen.Testing;
 
-/// <summary>A compiled pattern value: a literal, a single placeholder, or a template with placeholders inside text.</summary>
+/// <summary>
+/// A compiled pattern value: a literal, a single placeholder, or a template with placeholders inside text.
+/// Templates are matched without backtracking (a regex of several lazy groups took over a minute on a 400-character
+/// value): placeholders whose value is held become literals, and the literal parts are then found left to right, each
+/// at its first occurrence, which finds a match whenever one exists in O(value length × parts).
+/// </summary>
 internal sealed class ValueMatcher
 {
     private readonly string? literal;
     private readonly string? placeholder;
-    private readonly Regex? template;
-    private readonly string[] names;
+    private readonly Part[] parts;
 
-    private ValueMatcher(string pattern, string? literal, string? placeholder, Regex? template, string[] names)
+    private ValueMatcher(string pattern, string? literal, string? placeholder, Part[] parts)
     {
         Pattern = pattern;
         this.literal = literal;
         this.placeholder = placeholder;
-        this.template = template;
-        this.names = names;
+        this.parts = parts;
     }
 
     public string Pattern { get; }
@@ -30,26 +31,33 @@ internal sealed class ValueMatcher
         var matches = SecretRules.PlaceholderRegex().Matches(pattern);
         if (matches.Count == 0)
         {
-            return new ValueMatcher(pattern, pattern, null, null, []);
+            return new ValueMatcher(pattern, pattern, null, []);
         }
 
         if (matches.Count == 1 && matches[0].Length == pattern.Length)
         {
-            return new ValueMatcher(pattern, null, matches[0].Groups[1].Value, null, []);
+            return new ValueMatcher(pattern, null, matches[0].Groups[1].Value, []);
         }
 
-        var regex = new StringBuilder("^");
-        var names = new string[matches.Count];
+        var parts = new List<Part>();
         var position = 0;
-        for (var i = 0; i < matches.Count; i++)
+        foreach (System.Text.RegularExpressions.Match match in matches)
         {
-            regex.Append(Regex.Escape(pattern[position..matches[i].Index])).Append("(.*?)");
-            names[i] = matches[i].Groups[1].Value;
-            position = matches[i].Index + matches[i].Length;
+            if (match.Index > position)
+            {
+                parts.Add(new Part(pattern[position..match.Index], null));
+            }
+
+            parts.Add(new Part(null, match.Groups[1].Value));
+            position = match.Index + match.Length;
         }
 
-        regex.Append(Regex.Escape(pattern[position..])).Append('$');
-        return new ValueMatcher(pattern, null, null, new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline), names);
+        if (position < pattern.Length)
+        {
+            parts.Add(new Part(pattern[position..], null));
+        }
+
+        return new ValueMatcher(pattern, null, null, [.. parts]);
     }
 
     public bool IsMatch(string value, ConcurrentDictionary<string, string> secrets)
@@ -64,23 +72,65 @@ internal sealed class ValueMatcher
             return !secrets.TryGetValue(placeholder, out var held) || string.Equals(held, value, StringComparison.Ordinal);
         }
 
-        var match = template!.Match(value);
-        if (!match.Success)
+        // Resolve held placeholders into text; what remains is literal text separated by wildcards.
+        var texts = new List<string>(parts.Length);
+        var wildcards = new List<string>(parts.Length);
+        var pending = string.Empty;
+        foreach (var part in parts)
+        {
+            if (part.Text is not null)
+            {
+                pending += part.Text;
+            }
+            else if (secrets.TryGetValue(part.Name!, out var held))
+            {
+                pending += held;
+            }
+            else
+            {
+                texts.Add(pending);
+                wildcards.Add(part.Name!);
+                pending = string.Empty;
+            }
+        }
+
+        texts.Add(pending); // texts[i] precedes wildcards[i]; the last text ends the value
+        if (wildcards.Count == 0)
+        {
+            return string.Equals(texts[0], value, StringComparison.Ordinal);
+        }
+
+        var first = texts[0];
+        var last = texts[^1];
+        if (value.Length < first.Length + last.Length || !value.StartsWith(first, StringComparison.Ordinal) || !value.EndsWith(last, StringComparison.Ordinal))
         {
             return false;
         }
 
-        for (var i = 0; i < names.Length; i++)
+        // Leftmost placement of each middle text is optimal: any match can be shifted to it.
+        var captures = new string[wildcards.Count];
+        var position = first.Length;
+        var end = value.Length - last.Length;
+        for (var i = 1; i < texts.Count - 1; i++)
         {
-            var captured = match.Groups[i + 1].Value;
-            if (secrets.TryGetValue(names[i], out var held) && !string.Equals(held, captured, StringComparison.Ordinal))
+            var found = value.IndexOf(texts[i], position, end - position, StringComparison.Ordinal);
+            if (found < 0)
             {
                 return false;
             }
 
+            captures[i - 1] = value[position..found];
+            position = found + texts[i].Length;
+        }
+
+        captures[^1] = value[position..end];
+
+        // The same name twice in one value must stand for the same text.
+        for (var i = 0; i < wildcards.Count; i++)
+        {
             for (var j = 0; j < i; j++)
             {
-                if (names[j] == names[i] && match.Groups[j + 1].Value != captured)
+                if (wildcards[j] == wildcards[i] && captures[j] != captures[i])
                 {
                     return false;
                 }
@@ -89,4 +139,7 @@ internal sealed class ValueMatcher
 
         return true;
     }
+
+    /// <summary>Literal text, or (when <see cref="Text"/> is null) the placeholder <see cref="Name"/>.</summary>
+    private sealed record Part(string? Text, string? Name);
 }

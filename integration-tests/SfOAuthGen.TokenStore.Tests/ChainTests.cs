@@ -135,6 +135,33 @@ public sealed class ChainTests
         Assert.Equal(0, salesforce.Authorization.ReuseViolations);
     }
 
+    [Fact]
+    public async Task Revoke_during_a_rotating_refresh_waits_for_it_and_revokes_the_new_refresh_token()
+    {
+        await using var salesforce = await RotatingSalesforce.StartAsync();
+        using var client = new SalesforceTokenClient(salesforce.Settings, new SalesforceTokenClientOptions { IsolatedTokenState = true });
+        await client.GetTokenAsync();
+        var beforeRefresh = salesforce.Authorization.CurrentRefreshToken(salesforce.InitialRefreshToken);
+
+        Task revoke;
+        Task<SalesforceToken> refresh;
+        using (salesforce.Authorization.HoldRefreshes())
+        {
+            refresh = client.RefreshAsync().AsTask();
+            await WaitUntilAsync(() => salesforce.Authorization.PendingRefreshes == 1);
+            revoke = client.RevokeAsync();
+            Assert.False(revoke.IsCompleted); // it waits for the rotation instead of revoking the token being superseded
+        }
+
+        await refresh;
+        await revoke;
+        var rotated = salesforce.Authorization.CurrentRefreshToken(salesforce.InitialRefreshToken);
+        Assert.NotEqual(beforeRefresh, rotated);
+        Assert.True(salesforce.Authorization.IsRevoked(rotated));
+        Assert.Equal(0, salesforce.Authorization.ReuseViolations);
+        Assert.Null(client.CurrentToken);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 3000 && !condition(); i++)

@@ -119,6 +119,23 @@ public class ErrorTests
     }
 
     [Fact]
+    public async Task A_shorter_HttpClient_Timeout_bounds_the_request_and_is_the_one_reported()
+    {
+        var endpoint = new FakeTokenEndpoint { Respond = async (_, ct) => { await Task.Delay(Timeout.Infinite, ct); throw new InvalidOperationException("unreachable"); } };
+        using var client = new SalesforceTokenClient(TestOrg.Password(), new SalesforceTokenClientOptions
+        {
+            HttpClient = new HttpClient(endpoint) { Timeout = TimeSpan.FromMilliseconds(200) },
+            RequestTimeout = TimeSpan.FromMinutes(5),
+            IsolatedTokenState = true,
+        });
+
+        var ex = await Harness.Fails<SalesforceAuthException>(() => client.GetTokenAsync().AsTask());
+
+        Assert.True(ex.IsTransient);
+        Assert.Contains("timed out after 0.2 s", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_that_never_answers_times_out_as_transient()
     {
         using var harness = new Harness(requestTimeout: TimeSpan.FromSeconds(10));

@@ -84,7 +84,10 @@ public sealed class SalesforceOrg
     public void Invalidate(SalesforceToken? token = null) =>
         Volatile.Read(ref _client)?.Invalidate(token);
 
-    /// <summary>Creates an independent token client for the org, for tests, DI or several servers in one process.</summary>
+    /// <summary>
+    /// Creates a token client for the org with its own options. It shares the org's token state with the other clients of
+    /// the same settings, login URL, store and clock unless <see cref="SalesforceTokenClientOptions.IsolatedTokenState"/> is set.
+    /// </summary>
     /// <param name="options">The HttpClient, login URL override, secret resolver and clock to use; defaults when null.</param>
     /// <returns>A new client the caller owns and disposes.</returns>
     /// <exception cref="SalesforceConfigurationException">The options, with the settings, do not make a valid client.</exception>

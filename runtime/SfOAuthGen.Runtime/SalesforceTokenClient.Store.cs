@@ -44,21 +44,7 @@ public sealed partial class SalesforceTokenClient
 
             try
             {
-                stored = await ReadStoreAsync(store, key, stopping).ConfigureAwait(false);
-                if (Adoptable(stored, from) is { } adoptedUnderLease)
-                {
-                    return (adoptedUnderLease, Settings.Flow);
-                }
-
-                var current = Latest(stored, from);
-                var grant = await _grants.RenewAsync(current.RefreshToken, stopping).ConfigureAwait(false);
-                var next = Next(grant.Token, grant.RefreshToken, Math.Max(stored?.Generation ?? 0, from.Generation) + 1);
-                if (current.RefreshToken is not null && next.RefreshToken != current.RefreshToken)
-                {
-                    OnRotated(store);
-                }
-
-                return (await WriteAsync(store, key, next, stored?.Generation ?? 0, stopping).ConfigureAwait(false), grant.Flow);
+                return await RenewUnderLeaseAsync(store, key, from, stopping).ConfigureAwait(false);
             }
             catch (SalesforceAuthException ex) when (TokenErrorHints.IsAlreadyBeingProcessed(ex))
             {
@@ -77,6 +63,26 @@ public sealed partial class SalesforceTokenClient
 
             await Task.Delay(ContentionDelay * contention, stopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Holding the lease: read once more, then renew with the chain's latest refresh token and write the result.</summary>
+    private async Task<(TokenState State, SalesforceFlow Flow)> RenewUnderLeaseAsync(ISalesforceTokenStore store, string key, TokenState from, CancellationToken stopping)
+    {
+        var stored = await ReadStoreAsync(store, key, stopping).ConfigureAwait(false);
+        if (Adoptable(stored, from) is { } adopted)
+        {
+            return (adopted, Settings.Flow);
+        }
+
+        var current = Latest(stored, from);
+        var grant = await _grants.RenewAsync(current.RefreshToken, stopping).ConfigureAwait(false);
+        var next = Next(grant.Token, grant.RefreshToken, Math.Max(stored?.Generation ?? 0, from.Generation) + 1);
+        if (current.RefreshToken is not null && next.RefreshToken != current.RefreshToken)
+        {
+            OnRotated(store);
+        }
+
+        return (await WriteAsync(store, key, next, stored?.Generation ?? 0, stopping).ConfigureAwait(false), grant.Flow);
     }
 
     /// <summary>The stored state when it is newer than the local one and still fresh: someone else already renewed.</summary>

@@ -38,24 +38,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
         options ??= new SalesforceTokenClientOptions();
 
         LoginUrl = options.LoginUrl ?? settings.LoginUrl;
-        if (LoginUrl is null || !TransportSecurity.IsAllowed(LoginUrl))
-        {
-            throw new SalesforceConfigurationException(
-                settings.Name, "loginUrl",
-                $"Salesforce org '{settings.Name}': the login URL '{LoginUrl}' must be an absolute https:// URL (http is allowed only for loopback hosts such as 127.0.0.1).");
-        }
-
-        if (settings.SessionLifetime <= TimeSpan.Zero)
-        {
-            throw new SalesforceConfigurationException(
-                settings.Name, "sessionLifetime", $"Salesforce org '{settings.Name}': the session lifetime must be positive, not {settings.SessionLifetime}.");
-        }
-
-        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new SalesforceConfigurationException(
-                settings.Name, null, $"Salesforce org '{settings.Name}': RequestTimeout must be positive, not {options.RequestTimeout}.");
-        }
+        Validate(settings, LoginUrl, options);
 
         // A margin as long as the session would make every token stale on arrival: a login storm. Keep at least half the session.
         var margin = settings.RenewalMargin < TimeSpan.Zero ? TimeSpan.Zero : settings.RenewalMargin;
@@ -80,7 +63,7 @@ public sealed partial class SalesforceTokenClient : IDisposable
         _telemetry = new TokenTelemetry(settings.Name, options.LoggerFactory, options.MeterFactory, _time);
         var fixedClient = _http;
         var httpSource = fixedClient is null ? options.HttpClientSource! : () => fixedClient;
-        var endpoints = new OAuthEndpoints(httpSource, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
+        var endpoints = new OAuthEndpoints(httpSource, fixedClient, LoginUrl, settings, _time, options.RequestTimeout, _telemetry);
         _endpoint = new TokenEndpoint(endpoints, _time, settings.VerifySignature);
         _oauth = new RevocationAndIntrospection(endpoints, settings);
         _grants = new OrgGrants(settings, _resolver, _endpoint, _time, LoginUrl);
@@ -88,18 +71,44 @@ public sealed partial class SalesforceTokenClient : IDisposable
         // The lease must outlast one request, or a second process could renew with the same refresh token meanwhile.
         _leaseDuration = options.TokenStoreLeaseDuration
             ?? (options.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(2) : options.RequestTimeout + TimeSpan.FromSeconds(10));
+        (_chain, _chainIdentity) = JoinChain(settings, options);
+    }
+
+    private static void Validate(SalesforceOrgSettings settings, Uri? loginUrl, SalesforceTokenClientOptions options)
+    {
+        if (loginUrl is null || !TransportSecurity.IsAllowed(loginUrl))
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, "loginUrl",
+                $"Salesforce org '{settings.Name}': the login URL '{loginUrl}' must be an absolute https:// URL (http is allowed only for loopback hosts such as 127.0.0.1).");
+        }
+
+        if (settings.SessionLifetime <= TimeSpan.Zero)
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, "sessionLifetime", $"Salesforce org '{settings.Name}': the session lifetime must be positive, not {settings.SessionLifetime}.");
+        }
+
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new SalesforceConfigurationException(
+                settings.Name, null, $"Salesforce org '{settings.Name}': RequestTimeout must be positive, not {options.RequestTimeout}.");
+        }
+    }
+
+    /// <summary>The org's shared chain in this process, or an isolated one; the identity is what to leave on disposal.</summary>
+    private (TokenChain Chain, ChainIdentity? Identity) JoinChain(SalesforceOrgSettings settings, SalesforceTokenClientOptions options)
+    {
         var store = options.TokenStore ?? (options.IsolatedTokenState ? new MemoryTokenStore() : MemoryTokenStore.Shared);
         if (options.IsolatedTokenState)
         {
-            _chain = new TokenChain(store);
+            return (new TokenChain(store), null);
         }
-        else
-        {
-            // The login URL in use replaces the settings' own: a LoginUrl override (static Configure) and a configured
-            // loginUrl (DI configuration) that reach the same server are the same chain.
-            _chainIdentity = new ChainIdentity(store, _time, settings with { LoginUrl = LoginUrl });
-            _chain = TokenChains.Join(_chainIdentity.Value);
-        }
+
+        // The login URL in use replaces the settings' own: a LoginUrl override (static Configure) and a configured
+        // loginUrl (DI configuration) that reach the same server are the same chain.
+        var identity = new ChainIdentity(store, _time, settings with { LoginUrl = LoginUrl });
+        return (TokenChains.Join(identity), identity);
     }
 
     /// <summary>The org's settings.</summary>

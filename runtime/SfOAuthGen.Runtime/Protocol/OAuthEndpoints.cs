@@ -62,8 +62,12 @@ internal sealed class OAuthEndpoints
     private readonly TokenTelemetry _telemetry;
 
     // http: asked once per request, so an IHttpClientFactory-made client (and its handler rotation) is used as intended.
-    public OAuthEndpoints(Func<HttpClient> http, Uri loginUrl, SalesforceOrgSettings settings, TimeProvider time, TimeSpan timeout, TokenTelemetry telemetry)
+    private readonly HttpClient? _fixedClient; // the one HttpClient every request uses, when there is one
+
+    public OAuthEndpoints(
+        Func<HttpClient> http, HttpClient? fixedClient, Uri loginUrl, SalesforceOrgSettings settings, TimeProvider time, TimeSpan timeout, TokenTelemetry telemetry)
     {
+        _fixedClient = fixedClient;
         _http = http;
         _settings = settings;
         _time = time;
@@ -123,20 +127,23 @@ internal sealed class OAuthEndpoints
         var address = Address(operation);
         var name = Name(operation);
         // One source per request: the time-out is its timer (on the client's TimeProvider), the caller's token cancels it too.
-        using var source = new CancellationTokenSource(_timeout, _time);
-        using var link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+        // When the HttpClient's own Timeout is as short, that timer already bounds the request: no second one.
+        var timeout = EffectiveTimeout(out var ownTimer);
+        using var source = ownTimer ? new CancellationTokenSource(_timeout, _time) : null;
+        using var link = source is null ? default : cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source);
+        var token = source?.Token ?? cancellationToken;
         using var message = new HttpRequestMessage(HttpMethod.Post, address) { Content = new FormUrlEncodedContent(request.Fields) };
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Headers.Authorization = request.Authorization;
         try
         {
-            using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, source.Token).ConfigureAwait(false);
+            using var response = await _http().SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             if (TransportSecurity.RefuseForeignAnswer(response, address, _settings.Name, request.Flow, name) is { } foreign)
             {
                 throw foreign;
             }
 
-            var read = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxLength, source.Token).ConfigureAwait(false);
+            var read = await ResponseBody.ReadAsync(response.Content, ResponseBody.MaxLength, token).ConfigureAwait(false);
             if (!read.Complete)
             {
                 var serverSide = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
@@ -151,7 +158,7 @@ internal sealed class OAuthEndpoints
         }
         catch (Exception ex)
         {
-            var failure = Classify(ex, request.Flow, name, address, cancellationToken);
+            var failure = Classify(ex, request.Flow, name, address, timeout, cancellationToken);
             _telemetry.RequestEnded(activity, request.Flow, operation, failure);
             if (ReferenceEquals(failure, ex))
             {
@@ -163,20 +170,28 @@ internal sealed class OAuthEndpoints
     }
 
     /// <summary>What went wrong getting an answer at all: the caller's cancellation, a time-out, the network.</summary>
-    private Exception Classify(Exception ex, SalesforceFlow flow, string name, Uri address, CancellationToken cancellationToken) => ex switch
+    private Exception Classify(Exception ex, SalesforceFlow flow, string name, Uri address, TimeSpan timeout, CancellationToken cancellationToken) => ex switch
     {
         SalesforceAuthException => ex,
         OperationCanceledException when cancellationToken.IsCancellationRequested => new OperationCanceledException(cancellationToken),
 
         // No caller's token reaches here: the request timed out (ours, or HttpClient.Timeout).
         OperationCanceledException => new SalesforceAuthException(
-            _settings.Name, flow, null, string.Create(CultureInfo.InvariantCulture, $"the {name} request timed out after {_timeout.TotalSeconds:0.###} s"), null, isTransient: true,
+            _settings.Name, flow, null, string.Create(CultureInfo.InvariantCulture, $"the {name} request timed out after {timeout.TotalSeconds:0.###} s"), null, isTransient: true,
             "Salesforce or the network is slow; try again later or raise RequestTimeout.", ex),
         HttpRequestException network => new SalesforceAuthException(
             _settings.Name, flow, null, $"the {name} request failed on the network ({network.Message})", network.StatusCode, isTransient: true,
             $"Check that {address.Host} is reachable (DNS, proxy, firewall); try again later.", ex),
         _ => ex,
     };
+
+    /// <summary>The time-out that bounds a request, and whether it needs a timer of ours (on the client's clock).</summary>
+    private TimeSpan EffectiveTimeout(out bool ownTimer)
+    {
+        var clientTimeout = _fixedClient?.Timeout ?? Timeout.InfiniteTimeSpan;
+        ownTimer = _timeout != Timeout.InfiniteTimeSpan && (clientTimeout == Timeout.InfiniteTimeSpan || clientTimeout > _timeout || _time != TimeProvider.System);
+        return ownTimer || clientTimeout == Timeout.InfiniteTimeSpan ? _timeout : clientTimeout;
+    }
 
     private Uri Address(OAuthOperation operation) => operation switch
     {

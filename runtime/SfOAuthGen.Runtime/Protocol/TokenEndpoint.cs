@@ -5,13 +5,13 @@ internal sealed class TokenEndpoint
 {
     private readonly OAuthEndpoints _endpoints;
     private readonly TimeProvider _time;
-    private readonly bool _verifySignature;
+    private readonly SignatureVerifier? _signatures; // null when the org turned the check off
 
     public TokenEndpoint(OAuthEndpoints endpoints, TimeProvider time, bool verifySignature)
     {
         _endpoints = endpoints;
         _time = time;
-        _verifySignature = verifySignature;
+        _signatures = verifySignature ? new SignatureVerifier() : null;
     }
 
     public Uri Address => _endpoints.TokenAddress;
@@ -35,6 +35,6 @@ internal sealed class TokenEndpoint
         }
 
         return TokenResponseParser.ParseSuccess(
-            response.Utf8, _endpoints.OrgName, request.Flow, response.Status, _time.GetUtcNow() + expiresAfter, request.ClientSecret, _verifySignature);
+            response.Utf8, _endpoints.OrgName, request.Flow, response.Status, _time.GetUtcNow() + expiresAfter, request.ClientSecret, _signatures);
     }
 }

@@ -20,7 +20,7 @@ internal static class TokenResponseParser
     /// Salesforce's clock and ours may disagree, and expiry is compared with our clock.
     /// </remarks>
     public static SalesforceToken ParseSuccess(
-        ReadOnlyMemory<byte> utf8Body, string orgName, SalesforceFlow flow, HttpStatusCode status, DateTimeOffset expiresAt, string? clientSecret, bool verifySignature)
+        ReadOnlyMemory<byte> utf8Body, string orgName, SalesforceFlow flow, HttpStatusCode status, DateTimeOffset expiresAt, string? clientSecret, SignatureVerifier? verifier)
     {
         SuccessFields fields;
         try
@@ -54,8 +54,8 @@ internal static class TokenResponseParser
         var id = fields.Id;
         var issuedAtText = fields.IssuedAt;
         var signature = fields.Signature;
-        if (verifySignature && !string.IsNullOrEmpty(clientSecret) && signature is not null && id is not null && issuedAtText is not null
-            && !SignatureMatches(clientSecret, id, issuedAtText, signature))
+        if (verifier is not null && !string.IsNullOrEmpty(clientSecret) && signature is not null && id is not null && issuedAtText is not null
+            && !verifier.Matches(clientSecret, id, issuedAtText, signature))
         {
             throw new SalesforceAuthException(
                 orgName, flow, "invalid_signature", "the response's signature does not match its id and issued_at", status, isTransient: false,
@@ -250,30 +250,6 @@ internal static class TokenResponseParser
         {
             return null;
         }
-    }
-
-    /// <summary>Base64(HMAC-SHA256(key = client secret, message = id + issued_at)), compared in fixed time.</summary>
-    internal static bool SignatureMatches(string clientSecret, string id, string issuedAt, string signature)
-    {
-        // Spans on the stack for the usual sizes: this runs on every token response.
-        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        var keyLength = Encoding.UTF8.GetByteCount(clientSecret);
-        var messageLength = Encoding.UTF8.GetByteCount(id) + Encoding.UTF8.GetByteCount(issuedAt);
-        var key = keyLength <= 256 ? stackalloc byte[keyLength] : new byte[keyLength];
-        var message = messageLength <= 512 ? stackalloc byte[messageLength] : new byte[messageLength];
-        Encoding.UTF8.GetBytes(clientSecret, key);
-        var written = Encoding.UTF8.GetBytes(id, message);
-        Encoding.UTF8.GetBytes(issuedAt, message[written..]);
-        HMACSHA256.HashData(key, message, expected);
-        CryptographicOperations.ZeroMemory(key); // the client secret does not linger on the stack
-
-        Span<byte> actual = stackalloc byte[64];
-        if (signature.Length > 88 || !Convert.TryFromBase64String(signature, actual, out var decoded))
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(expected, actual[..decoded]);
     }
 
     private static SalesforceAuthException Invalid(string orgName, SalesforceFlow flow, HttpStatusCode status, string description) =>

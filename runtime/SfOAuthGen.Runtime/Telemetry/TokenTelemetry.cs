@@ -17,6 +17,7 @@ internal sealed partial class TokenTelemetry
     private static readonly Lazy<Instruments> SharedInstruments = new(() => new Instruments(new Meter(SalesforceDiagnostics.MeterName, Version)));
 
     private readonly Instruments _instruments;
+    private readonly Counter<long> _cacheHits; // its own field: one load fewer on the cached path
     private readonly KeyValuePair<string, object?> _orgTag;
     private readonly TimeProvider _time;
 
@@ -31,6 +32,7 @@ internal sealed partial class TokenTelemetry
         _instruments = meterFactory is null
             ? SharedInstruments.Value
             : new Instruments(meterFactory.Create(new MeterOptions(SalesforceDiagnostics.MeterName) { Version = Version }));
+        _cacheHits = _instruments.CacheHits;
     }
 
     public string Org { get; }
@@ -40,9 +42,10 @@ internal sealed partial class TokenTelemetry
     public long Timestamp() => _time.GetTimestamp();
 
     /// <summary>On the cached path: no allocation, and next to nothing without a listener.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void CacheHit()
     {
-        var counter = _instruments.CacheHits;
+        var counter = _cacheHits;
         if (counter.Enabled)
         {
             counter.Add(1, _orgTag);
