@@ -5,8 +5,10 @@ namespace Consumer.App;
 
 /// <summary>The Salesforce org <c>Internal</c> from sfauth.json: client_credentials flow at https://contoso.my.salesforce.com.</summary>
 /// <remarks>
-/// The static members share one <see cref="global::SfOAuthGen.Runtime.SalesforceTokenClient"/>, created on first use;
-/// <see cref="CreateClient"/> gives an independent one. Secrets appear here only as references, resolved at run time.
+/// The static members share one <see cref="global::SfOAuthGen.Runtime.SalesforceTokenClient"/>, created on first use.
+/// Every client of this org in the process — these members, the DI registration and <see cref="CreateClient"/> — shares
+/// one token state and refresh-token chain, unless its options set <c>IsolatedTokenState</c> (tests). Secrets appear
+/// here only as references, resolved at run time.
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("SfOAuthGen", "0.1.0.0")]
 public static partial class InternalOrg
@@ -54,7 +56,11 @@ public static partial class InternalOrg
     /// <param name="token">When given, only this token is dropped: a newer one obtained meanwhile stays.</param>
     public static void Invalidate(global::SfOAuthGen.Runtime.SalesforceToken? token = null) => s_org.Invalidate(token);
 
-    /// <summary>Creates an independent token client for org <c>Internal</c> (client_credentials flow at https://contoso.my.salesforce.com), for tests, DI or several servers in one process.</summary>
+    /// <summary>
+    /// Creates a token client for org <c>Internal</c> (client_credentials flow at https://contoso.my.salesforce.com) with its own options (HttpClient, clock, store).
+    /// It shares the org's token state with every other client of the same settings, login URL, store and clock, unless
+    /// <c>options.IsolatedTokenState</c> is set: a rotated refresh token is never superseded behind another client's back.
+    /// </summary>
     /// <param name="options">The HttpClient, login URL override, secret resolver and clock to use; defaults when null.</param>
     /// <returns>A new client the caller owns and disposes.</returns>
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient CreateClient(global::SfOAuthGen.Runtime.SalesforceTokenClientOptions? options = null) =>
