@@ -28,6 +28,7 @@ internal static class ManifestVocabulary
     public const string RenewalMargin = "renewalMargin";
     public const string ApiVersion = "apiVersion";
     public const string VerifySignature = "verifySignature";
+    public const string Template = "template";
 
     /// <summary>The top-level properties.</summary>
     public static readonly string[] RootProperties = { "$schema", "version", "namespace", "orgs" };
@@ -36,8 +37,14 @@ internal static class ManifestVocabulary
     public static readonly string[] OrgProperties =
     {
         LoginUrl, Flow, ClientAuth, ClientId, ClientSecret, Username, Password, SecurityToken, RefreshToken, PrivateKey,
-        Audience, RedirectUri, Scope, SessionLifetime, RenewalMargin, ApiVersion, VerifySignature,
+        Audience, RedirectUri, Scope, SessionLifetime, RenewalMargin, ApiVersion, VerifySignature, Template,
     };
+
+    /// <summary>
+    /// What a template org (<c>"template": true</c>: one connected app, many tenants) leaves to each tenant, so its flow
+    /// does not require them in the manifest; a refresh token there would be shared by every tenant and is refused.
+    /// </summary>
+    public static readonly string[] TenantFields = { Username, RefreshToken };
 
     /// <summary>Fields that take a reference but identify rather than authenticate: a literal is fine and may be compiled in.</summary>
     public static readonly string[] IdentifierFields = { ClientId, Username };

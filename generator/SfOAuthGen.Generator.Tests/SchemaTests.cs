@@ -58,6 +58,9 @@ public class SchemaTests
     [InlineData("""{ "namespace": "My-App", "orgs": {} }""")]
     [InlineData("""{ "orgs": { "--": { "loginUrl": "https://a.example", "flow": "refresh_token", "clientId": "env:ID", "refreshToken": "env:R" } } }""")]
     [InlineData("""{ "version": 1 }""")]
+    [InlineData("""{ "orgs": { "A": { "template": true, "loginUrl": "https://a.example", "flow": "refresh_token", "clientId": "env:ID", "refreshToken": "env:R" } } }""")]
+    [InlineData("""{ "orgs": { "A": { "template": false, "loginUrl": "https://a.example", "flow": "refresh_token", "clientId": "env:ID" } } }""")]
+    [InlineData("""{ "orgs": { "A": { "template": true, "loginUrl": "https://a.example", "flow": "jwt_bearer", "clientId": "env:ID" } } }""")]
     public void Manifest_the_generator_rejects_fails_the_schema_too(string manifest)
     {
         using var document = JsonDocument.Parse(manifest);

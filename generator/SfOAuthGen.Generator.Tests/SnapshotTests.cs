@@ -16,6 +16,7 @@ public class SnapshotTests
         { "every-field", "Consumer.App" },
         { "escaped-names", null },
         { "literal-secrets", "Consumer.App" },
+        { "template-org", "Consumer.App" },
     };
 
     [Theory]

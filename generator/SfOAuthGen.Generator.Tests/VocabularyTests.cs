@@ -40,13 +40,28 @@ public class VocabularyTests
     public void Schema_requires_what_the_flow_requires(string flowName)
     {
         var flow = ManifestVocabulary.FindFlow(flowName)!;
-        var rules = OrgSchema.GetProperty("allOf").EnumerateArray()
-            .Where(rule => rule.GetProperty("if").GetProperty("properties").GetProperty("flow").GetProperty("const").GetString() == flowName)
-            .ToArray();
 
-        var rule = Assert.Single(rules);
+        var rule = Assert.Single(FlowRules(flowName, template: false));
         Assert.Equal(flow.RequiredFields, Strings(rule.GetProperty("then").GetProperty("required")));
     }
+
+    [Theory]
+    [MemberData(nameof(FlowNames))]
+    public void Schema_excuses_a_template_org_exactly_the_tenant_fields(string flowName)
+    {
+        var expected = ManifestVocabulary.FindFlow(flowName)!.RequiredFields.Except(ManifestVocabulary.TenantFields).ToArray();
+
+        var rules = FlowRules(flowName, template: true);
+
+        Assert.Equal(expected, rules.SelectMany(rule => Strings(rule.GetProperty("then").GetProperty("required"))));
+        Assert.Contains(ManifestVocabulary.RefreshToken, ManifestVocabulary.TenantFields);
+    }
+
+    private static JsonElement[] FlowRules(string flowName, bool template) =>
+        OrgSchema.GetProperty("allOf").EnumerateArray()
+            .Where(rule => rule.GetProperty("if").GetProperty("properties").TryGetProperty("flow", out var flow) && flow.GetProperty("const").GetString() == flowName)
+            .Where(rule => rule.GetProperty("if").GetProperty("properties").GetProperty(ManifestVocabulary.Template).GetProperty("const").GetBoolean() == template)
+            .ToArray();
 
     [Fact]
     public void Schema_takes_references_exactly_for_the_reference_fields()

@@ -129,7 +129,8 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
 
     /// <summary>One registration file per namespace (a manifest's, or the project's root namespace), classes in plan order.</summary>
     internal static EquatableArray<RegistrationModel> PlanRegistrations(EquatableArray<OrgModel> orgs) =>
-        orgs.GroupBy(org => org.Namespace ?? string.Empty, StringComparer.Ordinal)
+        // A template org registers its tenants on its own (AddXOrgTenants): AddSalesforceOrgs covers the fixed orgs.
+        orgs.Where(org => !org.IsTemplate).GroupBy(org => org.Namespace ?? string.Empty, StringComparer.Ordinal)
             .OrderBy(group => group.Key, StringComparer.Ordinal)
             .Select(group => new RegistrationModel(group.Key.Length == 0 ? null : group.Key, group.Select(org => org.ClassName).ToEquatableArray()))
             .ToEquatableArray();

@@ -4,6 +4,8 @@
 //   "quit"  -> exit 0
 // Arguments: <login url> <store: redis=CONFIG | file=DIR> <callers> <lease ms> [<data protection keys dir>]
 // Secrets come from the environment (SF_CLIENT_ID, SF_CLIENT_SECRET, SF_REFRESH_TOKEN), as a real service's would.
+// With SF_TENANTS set (tenant=refresh token, comma-separated), it serves those tenants through ISalesforceTenants instead:
+// a round is N concurrent API calls per tenant.
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,6 +49,14 @@ if (store.StartsWith("redis=", StringComparison.Ordinal))
 else
 {
     services.AddFileTokenStore(store["file=".Length..]);
+}
+
+if (Environment.GetEnvironmentVariable("SF_TENANTS") is { Length: > 0 } tenantList)
+{
+    services.AddSalesforceTenants(settings with { RefreshToken = null });
+    await using var tenantProvider = services.BuildServiceProvider();
+    await TenantWorker.RunAsync(tenantProvider, settings, tenantList, callers);
+    return;
 }
 
 services.AddSalesforceOrg(settings, options => options.TokenStoreLeaseDuration = lease);

@@ -66,4 +66,11 @@ public sealed record SalesforceOrgSettings
 
     /// <summary>Whether a response's <c>signature</c> is verified when the client secret is known.</summary>
     public bool VerifySignature { get; init; } = true;
+
+    /// <summary>
+    /// The app-chosen key (tenant id, user id) of a run-time org made from a template (<see cref="Tenants.ISalesforceTenants"/>),
+    /// or <see langword="null"/> for an org of the manifest. Part of every cache and store key, so two tenants never
+    /// share a token, a refresh-token chain, a back-off or a failure.
+    /// </summary>
+    public string? Tenant { get; init; }
 }

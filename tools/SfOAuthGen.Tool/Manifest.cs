@@ -32,6 +32,9 @@ internal sealed class ManifestOrg(string name, int line, Dictionary<string, Mani
 
     public string Path { get; } = path;
 
+    /// <summary>A template for run-time tenants (<c>"template": true</c>): each tenant brings the <see cref="ManifestVocabulary.TenantFields"/>.</summary>
+    public bool IsTemplate => Fields.TryGetValue(ManifestVocabulary.Template, out var template) && template.Kind == JsonTokenType.True;
+
     /// <summary>
     /// The fields the flow cannot do without (the generator reports the same as SFAUTH102/107), and for the web-server
     /// flow also <c>refreshToken</c>: <c>sfauth login</c> stores the token there, and renewals read it.

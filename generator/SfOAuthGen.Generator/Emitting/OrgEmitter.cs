@@ -37,6 +37,7 @@ internal static class OrgEmitter
             ["doc_flow"] = Doc(org.FlowName),
             ["doc_login_url"] = Doc(org.LoginUrl),
             ["settings"] = Settings(org),
+            ["is_template"] = org.IsTemplate,
         };
 
         return RenderTemplate(OrgTemplate.Value, model);

@@ -20,6 +20,7 @@ internal sealed record SecretModel(string Field, SecretEmitKind Kind, string? Va
 /// Everything the emitter needs for one org; plain, equatable data with no positions, so moving text around does not
 /// re-emit. <see cref="FlowName"/> is the manifest's word (<c>refresh_token</c>), <see cref="FlowMember"/> the
 /// <c>SalesforceFlow</c> member it stands for (<c>RefreshToken</c>), both from the shared vocabulary.
+/// <see cref="IsTemplate"/>: the org is a template for run-time tenants (<c>"template": true</c>).
 /// </summary>
 internal sealed record OrgModel(
     string Key,
@@ -36,7 +37,8 @@ internal sealed record OrgModel(
     long? SessionLifetimeTicks,
     long? RenewalMarginTicks,
     string? ApiVersion,
-    bool? VerifySignature);
+    bool? VerifySignature,
+    bool IsTemplate = false);
 
 /// <summary>An org model with the position of its key, used only to report class-name collisions across manifests.</summary>
 internal sealed record OrgEntry(OrgModel Model, LocationInfo KeyLocation);

@@ -24,14 +24,15 @@ internal sealed partial class ManifestParser
         var flow = ParseFlow(fields);
         var basicClientAuthentication = ParseClientAuth(fields);
         var secrets = ParseSecrets(fields);
-        RequireFlowFields(org, fields, flow);
+        var template = ParseBoolean(fields, ManifestVocabulary.Template) == true;
+        RequireFlowFields(org, fields, flow, template);
         var audience = ReadString(fields, ManifestVocabulary.Audience);
         var scope = ReadString(fields, ManifestVocabulary.Scope);
         var redirectUri = ParseRedirectUri(fields);
         var sessionLifetime = ParseDuration(fields, ManifestVocabulary.SessionLifetime);
         var renewalMargin = ParseDuration(fields, ManifestVocabulary.RenewalMargin);
         var apiVersion = ParseApiVersion(fields);
-        var verifySignature = ParseVerifySignature(fields);
+        var verifySignature = ParseBoolean(fields, ManifestVocabulary.VerifySignature);
         if (className is null || loginUrl is null || flow is null)
         {
             return null;
@@ -39,7 +40,7 @@ internal sealed partial class ManifestParser
 
         return new OrgModel(
             org.Name, className, ns, loginUrl, flow.Name, flow.Member, basicClientAuthentication, secrets.ToEquatableArray(),
-            audience, redirectUri, scope, sessionLifetime, renewalMargin, apiVersion, verifySignature);
+            audience, redirectUri, scope, sessionLifetime, renewalMargin, apiVersion, verifySignature, template);
     }
 
     /// <summary>What every org needs, whatever its flow (SFAUTH102 at the org's name).</summary>
@@ -54,9 +55,17 @@ internal sealed partial class ManifestParser
         }
     }
 
-    /// <summary>What the org's flow needs besides (SFAUTH107 at the <c>flow</c> value, where the choice was made).</summary>
-    private void RequireFlowFields(ManifestProperty org, Dictionary<string, ManifestProperty> fields, ManifestFlow? flow)
+    /// <summary>
+    /// What the org's flow needs besides (SFAUTH107 at the <c>flow</c> value, where the choice was made). A template org
+    /// leaves the tenant fields to each tenant, and may not name a refresh token (every tenant would share it).
+    /// </summary>
+    private void RequireFlowFields(ManifestProperty org, Dictionary<string, ManifestProperty> fields, ManifestFlow? flow, bool template)
     {
+        if (template && fields.ContainsKey(ManifestVocabulary.RefreshToken))
+        {
+            ReportInvalid(fields, ManifestVocabulary.RefreshToken, "a template org's refresh token belongs to each tenant (SalesforceTenantSettings.Create, or the token store after connecting): remove it");
+        }
+
         if (flow is null)
         {
             return;
@@ -64,6 +73,11 @@ internal sealed partial class ManifestParser
 
         foreach (var required in flow.RequiredFields)
         {
+            if (template && Array.IndexOf(ManifestVocabulary.TenantFields, required) >= 0)
+            {
+                continue;
+            }
+
             if (!fields.ContainsKey(required))
             {
                 Report(DiagnosticDescriptors.FlowMissingField, fields[ManifestVocabulary.Flow].Value.Span, org.Name, flow.Name, required);
@@ -190,20 +204,21 @@ internal sealed partial class ManifestParser
         return apiVersion;
     }
 
-    private bool? ParseVerifySignature(Dictionary<string, ManifestProperty> fields)
+    /// <summary>A true/false field, or null when absent or not a boolean (reported as SFAUTH104).</summary>
+    private bool? ParseBoolean(Dictionary<string, ManifestProperty> fields, string name)
     {
-        if (!fields.TryGetValue(ManifestVocabulary.VerifySignature, out var verify))
+        if (!fields.TryGetValue(name, out var property))
         {
             return null;
         }
 
-        if (verify.Value.Kind is not (ManifestValueKind.True or ManifestValueKind.False))
+        if (property.Value.Kind is not (ManifestValueKind.True or ManifestValueKind.False))
         {
-            Report(DiagnosticDescriptors.WrongType, verify.Value.Span, ManifestVocabulary.VerifySignature, "true or false", verify.Value.KindDescription);
+            Report(DiagnosticDescriptors.WrongType, property.Value.Span, name, "true or false", property.Value.KindDescription);
             return null;
         }
 
-        return verify.Value.Kind == ManifestValueKind.True;
+        return property.Value.Kind == ManifestValueKind.True;
     }
 
     /// <summary>A string field's text; null when absent, or when not a string (reported as SFAUTH104).</summary>

@@ -20,7 +20,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>What the worker wrote to stderr (its warnings and errors), for leak scans and failure messages.</summary>
     public string ErrorOutput => string.Join('\n', _errors);
 
-    public static async Task<WorkerProcess> StartAsync(RotatingSalesforce salesforce, string store, int callers, TimeSpan lease, string? keys = null)
+    public static async Task<WorkerProcess> StartAsync(
+        RotatingSalesforce salesforce, string store, int callers, TimeSpan lease, string? keys = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -35,7 +36,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             start.ArgumentList.Add(keys);
         }
 
-        foreach (var (name, value) in salesforce.WorkerEnvironment)
+        foreach (var (name, value) in salesforce.WorkerEnvironment.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[name] = value;
         }

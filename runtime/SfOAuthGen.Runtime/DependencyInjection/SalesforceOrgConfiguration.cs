@@ -17,7 +17,7 @@ internal static class SalesforceOrgConfiguration
     private const string FailureBackoff = "FailureBackoff";
 
     private static readonly string[] Keys =
-        [.. V.OrgProperties.Select(V.ConfigurationKey), ClientAuthentication, RequestTimeout, FailureBackoff];
+        [.. V.OrgProperties.Where(p => p != V.Template).Select(V.ConfigurationKey), ClientAuthentication, RequestTimeout, FailureBackoff]; // a template is a manifest notion
 
     public static void Apply(SalesforceOrgOptions options, string org, IConfiguration configuration)
     {

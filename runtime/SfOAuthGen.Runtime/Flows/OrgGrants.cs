@@ -63,6 +63,9 @@ internal sealed class OrgGrants
         SalesforceFlow.Password => await PasswordFlow.CreateRequestAsync(_settings, secrets, stopping).ConfigureAwait(false),
         SalesforceFlow.JwtBearer => await JwtBearerFlow.CreateRequestAsync(_settings, secrets, _time, stopping).ConfigureAwait(false),
         SalesforceFlow.ClientCredentials => await ClientCredentialsFlow.CreateRequestAsync(_settings, secrets, _loginUrl, stopping).ConfigureAwait(false),
+        SalesforceFlow.WebServer when _settings.Tenant is not null => throw new SalesforceConfigurationException(
+            _settings.Name, "refreshToken",
+            $"Salesforce org '{_settings.Name}': this tenant has not connected its org yet (no refresh token in the token store). Send its admin through the connect endpoint (MapSalesforceConnect), or call ISalesforceTenants.CompleteAuthorizationAsync."),
         SalesforceFlow.WebServer => throw new SalesforceConfigurationException(
             _settings.Name, "refreshToken",
             $"Salesforce org '{_settings.Name}': the web_server flow has no refresh token yet. Run 'sfauth login {_settings.Name}' once (it stores one where 'refreshToken' points), or call ExchangeAuthorizationCodeAsync."),

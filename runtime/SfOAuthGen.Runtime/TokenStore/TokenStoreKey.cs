@@ -20,9 +20,10 @@ internal static class TokenStoreKey
         await ResolveAsync(secrets, "refreshToken", settings.RefreshToken, cancellationToken).ConfigureAwait(false));
 
     public static string Compute(Uri loginUrl, SalesforceOrgSettings settings, TokenStoreKeyInputs inputs) =>
-        Compute(loginUrl, settings.Flow, inputs.ClientId, inputs.Username, settings.Scope, settings.Audience, inputs.ConfiguredRefreshToken);
+        Compute(loginUrl, settings.Flow, inputs.ClientId, inputs.Username, settings.Scope, settings.Audience, inputs.ConfiguredRefreshToken, settings.Tenant);
 
-    public static string Compute(Uri loginUrl, SalesforceFlow flow, string? clientId, string? username, string? scope, string? audience, string? configuredRefreshToken)
+    public static string Compute(
+        Uri loginUrl, SalesforceFlow flow, string? clientId, string? username, string? scope, string? audience, string? configuredRefreshToken, string? tenant = null)
     {
         var identity = new StringBuilder("sfauth-token-v1");
         foreach (var part in new[]
@@ -38,6 +39,12 @@ internal static class TokenStoreKey
         {
             // Length-prefixed, so no two different tuples hash the same text.
             identity.Append('\n').Append(part?.Length ?? -1).Append(':').Append(part);
+        }
+
+        if (tenant is not null)
+        {
+            // Only tenants' keys gain the part, so the keys of manifest orgs (and the state stored under them) stay as they were.
+            identity.Append("\ntenant ").Append(tenant.Length).Append(':').Append(tenant);
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(identity.ToString()));

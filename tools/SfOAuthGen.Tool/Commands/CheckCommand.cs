@@ -46,7 +46,7 @@ internal sealed class CheckCommand(ToolOutput output) : ToolCommand("check", "va
         var flow = SalesforceFlowNames.NameOf(settings.Flow);
         await Output.Stdout.WriteLineAsync($"{org.Name}: {flow} flow, {settings.LoginUrl}").ConfigureAwait(false);
         var problems = 0;
-        foreach (var field in ManifestOrg.RequiredFields(settings.Flow).Where(f => !org.Fields.ContainsKey(f)))
+        foreach (var field in ManifestOrg.RequiredFields(settings.Flow).Where(f => !org.Fields.ContainsKey(f) && !(org.IsTemplate && ManifestVocabulary.TenantFields.Contains(f))))
         {
             await Output.Stdout.WriteLineAsync($"  error: {context.ManifestPath}({org.Line}): orgs.{org.Name}: '{field}' is required by the {flow} flow").ConfigureAwait(false);
             problems++;
