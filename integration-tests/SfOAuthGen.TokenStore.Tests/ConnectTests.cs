@@ -87,6 +87,24 @@ public sealed class ConnectTests
     }
 
     [Fact]
+    public async Task A_callback_opened_in_another_browser_is_refused_with_400_and_exchanges_nothing()
+    {
+        await using var app = await ConnectApp.StartAsync();
+        using var starter = Browser();
+        using var start = await starter.GetAsync(app.Start("acme"));
+        using var authorize = await starter.GetAsync(start.Headers.Location);
+
+        // Someone else's browser (a link sent to a victim: login CSRF) brings the code back.
+        using var other = Browser();
+        using var stolen = await other.GetAsync(authorize.Headers.Location);
+
+        Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
+        Assert.Contains("did not come back to the browser that started", await stolen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(app.Salesforce.Authorization.Grants);
+        Assert.Null(await app.Store.ReadAsync(await app.StoreKeyAsync("acme")));
+    }
+
+    [Fact]
     public async Task An_expired_state_is_refused_with_400()
     {
         await using var app = await ConnectApp.StartAsync();
