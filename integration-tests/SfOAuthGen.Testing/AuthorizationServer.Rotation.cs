@@ -98,6 +98,35 @@ public sealed partial class AuthorizationServer
         }
 
         var issued = _tokens[refresh];
+        if (StartProcessing(issued, refresh) is { } refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            if (!await WaitForHoldAsync(aborted).ConfigureAwait(false))
+            {
+                return null; // the client is gone before anything was processed
+            }
+
+            return Rotate(form, baseUri, issued, refresh);
+        }
+        finally
+        {
+            lock (_rotationGate)
+            {
+                _processing.Remove(refresh);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a revoked, reused or already-processing refresh token, else marks it as processing; one lock, so two
+    /// concurrent requests with the same token cannot both pass.
+    /// </summary>
+    private Answer? StartProcessing(IssuedToken issued, string refresh)
+    {
         lock (_rotationGate)
         {
             if (!issued.IsRefreshToken || issued.Revoked)
@@ -117,41 +146,33 @@ public sealed partial class AuthorizationServer
                 Interlocked.Increment(ref _concurrentRefreshes);
                 return Reject(400, "invalid_grant", "token request is already being processed", "token: concurrent refresh with the same token");
             }
+
+            return null;
         }
+    }
 
-        try
+    /// <summary>Issues the new access token (and, when rotating, the refresh token that supersedes the one sent).</summary>
+    private Answer Rotate(Dictionary<string, string> form, Uri baseUri, IssuedToken issued, string refresh)
+    {
+        lock (_rotationGate)
         {
-            if (!await WaitForHoldAsync(aborted).ConfigureAwait(false))
+            // A reuse elsewhere may have revoked the chain, or a rotation superseded the token, while this request was held.
+            if (issued.Revoked || issued.SupersededBy is not null)
             {
-                return null; // the client is gone before anything was processed
+                return Reject(400, "invalid_grant", "expired access/refresh token", "token: refresh token revoked while the request waited");
             }
 
-            lock (_rotationGate)
+            var access = Issue(refreshToken: false, issued.Subject, parent: refresh);
+            string? rotated = null;
+            if (_options.RotateRefreshTokens)
             {
-                if (issued.Revoked || issued.SupersededBy is not null)
-                {
-                    return Reject(400, "invalid_grant", "expired access/refresh token", "token: refresh token revoked while the request waited");
-                }
-
-                var access = Issue(refreshToken: false, issued.Subject, parent: refresh);
-                string? rotated = null;
-                if (_options.RotateRefreshTokens)
-                {
-                    rotated = Issue(refreshToken: true, issued.Subject, parent: refresh);
-                    issued.SupersededBy = rotated;
-                }
-
-                Interlocked.Increment(ref _refreshes);
-                _grants.Enqueue(new ServedGrant("refresh_token", issued.Subject, refresh, access, rotated));
-                return Success(form, baseUri, access, rotated, _options.Scope);
+                rotated = Issue(refreshToken: true, issued.Subject, parent: refresh);
+                issued.SupersededBy = rotated;
             }
-        }
-        finally
-        {
-            lock (_rotationGate)
-            {
-                _processing.Remove(refresh);
-            }
+
+            Interlocked.Increment(ref _refreshes);
+            _grants.Enqueue(new ServedGrant("refresh_token", issued.Subject, refresh, access, rotated));
+            return Success(form, baseUri, access, rotated, _options.Scope);
         }
     }
 

@@ -80,6 +80,12 @@ public sealed partial class AuthorizationServer
             return false;
         }
 
+        await WriteAsync(context, answer).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task WriteAsync(HttpContext context, Answer answer)
+    {
         var response = context.Response;
         response.StatusCode = answer.Status;
         if (answer.Location is not null)
@@ -98,45 +104,6 @@ public sealed partial class AuthorizationServer
         {
             response.ContentLength = 0;
         }
-
-        return true;
-    }
-
-    private Answer Authorize(ObservedRequest request)
-    {
-        var query = request.Query;
-        if (Field(query, "client_id") != _options.ClientId)
-        {
-            return Reject(400, "invalid_client_id", "client identifier invalid", "authorize: unknown client_id");
-        }
-
-        if (!Uri.TryCreate(Field(query, "redirect_uri"), UriKind.Absolute, out var redirect))
-        {
-            return Reject(400, "redirect_uri_mismatch", "redirect_uri must match configuration", "authorize: redirect_uri missing or not absolute");
-        }
-
-        var state = Field(query, "state");
-        if (Field(query, "response_type") != "code")
-        {
-            return RedirectError(redirect, state, "unsupported_response_type", "response type not supported", "authorize: response_type is not code");
-        }
-
-        var challenge = Field(query, "code_challenge");
-        if (string.IsNullOrEmpty(challenge) || Field(query, "code_challenge_method") != "S256")
-        {
-            return RedirectError(redirect, state, "invalid_request", "missing required code challenge", "authorize: PKCE S256 challenge missing");
-        }
-
-        var code = "aPrx" + RandomText(32);
-        _codes[code] = new PendingCode(challenge, redirect.AbsoluteUri, _time.GetUtcNow() + _options.CodeLifetime);
-        var location = new StringBuilder(redirect.AbsoluteUri).Append(redirect.Query.Length > 0 ? '&' : '?')
-            .Append("code=").Append(Uri.EscapeDataString(code));
-        if (state is not null)
-        {
-            location.Append("&state=").Append(Uri.EscapeDataString(state));
-        }
-
-        return new Answer(302, null, location.ToString());
     }
 
     private Answer? Token(ObservedRequest request, Uri baseUri)
@@ -151,180 +118,6 @@ public sealed partial class AuthorizationServer
             default:
                 return null; // the cassette's business
         }
-    }
-
-    private Answer ExchangeCode(Dictionary<string, string> form, Uri baseUri)
-    {
-        if (ClientProblem(form, requireSecret: false) is { } problem)
-        {
-            return problem;
-        }
-
-        // Codes are single-use: any attempt consumes it, as a failed exchange must not be retried with another verifier.
-        if (!_codes.TryRemove(Field(form, "code") ?? string.Empty, out var pending))
-        {
-            return Reject(400, "invalid_grant", "invalid authorization code", "token: unknown or already used code");
-        }
-
-        if (_time.GetUtcNow() >= pending.ExpiresAt)
-        {
-            return Reject(400, "invalid_grant", "expired authorization code", "token: code expired");
-        }
-
-        if (Field(form, "redirect_uri") != pending.RedirectUri)
-        {
-            return Reject(400, "redirect_uri_mismatch", "redirect_uri must match configuration", "token: redirect_uri differs from the authorize request");
-        }
-
-        var verifier = Field(form, "code_verifier");
-        if (string.IsNullOrEmpty(verifier) || !FixedEquals(S256(verifier), pending.Challenge))
-        {
-            return Reject(400, "invalid_grant", "invalid code verifier", "token: code_verifier does not match the code_challenge");
-        }
-
-        var refresh = Issue(refreshToken: true, _options.Username, parent: null);
-        var access = Issue(refreshToken: false, _options.Username, parent: refresh);
-        _grants.Enqueue(new ServedGrant("authorization_code", _options.Username, null, access, refresh));
-        return Success(form, baseUri, access, refresh, _options.Scope);
-    }
-
-    private Answer JwtBearer(Dictionary<string, string> form, Uri baseUri)
-    {
-        var parts = (Field(form, "assertion") ?? string.Empty).Split('.');
-        JsonElement header, claims;
-        try
-        {
-            if (parts.Length != 3)
-            {
-                return Reject(400, "invalid_grant", "invalid assertion", "jwt: not three dot-separated parts");
-            }
-
-            header = ParseJson(parts[0]);
-            claims = ParseJson(parts[1]);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: header or claims are not Base64url JSON");
-        }
-
-        if (header.ValueKind != JsonValueKind.Object || claims.ValueKind != JsonValueKind.Object || Text(header, "alg") != "RS256")
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: header alg is not RS256");
-        }
-
-        byte[] signature;
-        try
-        {
-            signature = FromBase64Url(parts[2]);
-        }
-        catch (FormatException)
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: signature is not Base64url");
-        }
-
-        if (!_jwtKey!.VerifyData(Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: signature does not verify with the test public key");
-        }
-
-        if (Text(claims, "iss") != _options.ClientId)
-        {
-            return Reject(400, "invalid_client_id", "client identifier invalid", "jwt: iss is not the client id");
-        }
-
-        if (Text(claims, "aud") is not { } audience || !_options.JwtAudiences.Contains(audience, StringComparer.Ordinal))
-        {
-            return Reject(400, "invalid_grant", "Audience validation failed", "jwt: aud is not an accepted audience");
-        }
-
-        if (!claims.TryGetProperty("exp", out var expElement) || !expElement.TryGetInt64(out var exp))
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: exp missing or not a number");
-        }
-
-        var now = _time.GetUtcNow();
-        if (exp <= now.ToUnixTimeSeconds())
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: assertion expired");
-        }
-
-        if (exp > (now + MaxAssertionLifetime).ToUnixTimeSeconds())
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: exp is more than 5 minutes ahead");
-        }
-
-        if (Text(claims, "sub") is not { Length: > 0 } subject)
-        {
-            return Reject(400, "invalid_grant", "invalid assertion", "jwt: sub missing");
-        }
-
-        if (_options.ApprovedUsers is { } approved && !approved.Contains(subject, StringComparer.Ordinal))
-        {
-            return Reject(400, "invalid_grant", "user hasn't approved this consumer", "jwt: user not pre-authorised");
-        }
-
-        var access = Issue(refreshToken: false, subject, parent: null);
-        _grants.Enqueue(new ServedGrant(JwtBearerGrant, subject, null, access, null));
-        return Success(form, baseUri, access, null, _options.Scope);
-    }
-
-    private Answer Revoke(ObservedRequest request)
-    {
-        var token = Field(request.Form, "token") ?? Field(request.Query, "token");
-        if (string.IsNullOrEmpty(token))
-        {
-            return Reject(400, "unsupported_token_type", "this token type is not supported", "revoke: no token");
-        }
-
-        if (!_tokens.TryGetValue(token, out var issued) || issued.Revoked)
-        {
-            return Reject(400, "invalid_token", "invalid token", "revoke: unknown or already revoked token");
-        }
-
-        issued.Revoked = true;
-        if (issued.IsRefreshToken)
-        {
-            // Revoking a refresh token ends every access token issued from it.
-            foreach (var child in _tokens.Values.Where(t => t.Parent == token))
-            {
-                child.Revoked = true;
-            }
-        }
-
-        return new Answer(200, null, null);
-    }
-
-    private Answer Introspect(ObservedRequest request)
-    {
-        var form = request.Form;
-        if (ClientProblem(form, requireSecret: _options.ClientSecret is not null) is { } problem)
-        {
-            return problem;
-        }
-
-        var token = Field(form, "token") ?? string.Empty;
-        if (!_tokens.TryGetValue(token, out var issued) || issued.Revoked || (!issued.IsRefreshToken && !IsLive(issued)))
-        {
-            return new Answer(200, new Dictionary<string, object?> { ["active"] = false }, null);
-        }
-
-        var json = new Dictionary<string, object?>
-        {
-            ["active"] = true,
-            ["scope"] = _options.Scope,
-            ["client_id"] = _options.ClientId,
-            ["username"] = issued.Subject,
-            ["sub"] = issued.Subject,
-            ["token_type"] = issued.IsRefreshToken ? "refresh_token" : "access_token",
-            ["iat"] = issued.IssuedAt.ToUnixTimeSeconds(),
-            ["nbf"] = issued.IssuedAt.ToUnixTimeSeconds(),
-        };
-        if (!issued.IsRefreshToken)
-        {
-            json["exp"] = (issued.IssuedAt + _options.SessionLifetime).ToUnixTimeSeconds();
-        }
-
-        return new Answer(200, json, null);
     }
 
     /// <summary>Salesforce's answers to a wrong client id or secret; a missing secret only where one is required.</summary>
@@ -397,15 +190,6 @@ public sealed partial class AuthorizationServer
 
     private static string? Field(Dictionary<string, string> fields, string name) => fields.TryGetValue(name, out var value) ? value : null;
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static JsonElement ParseJson(string base64Url)
-    {
-        using var document = JsonDocument.Parse(FromBase64Url(base64Url));
-        return document.RootElement.Clone();
-    }
-
     internal static string S256(string verifier) => ToBase64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 
     private static string ToBase64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -431,7 +215,6 @@ public sealed partial class AuthorizationServer
         public JsonElement? Array { get; init; }
     }
 
-    private sealed record PendingCode(string Challenge, string RedirectUri, DateTimeOffset ExpiresAt);
 
     private sealed class IssuedToken(bool isRefreshToken, string subject, string? parent, DateTimeOffset issuedAt)
     {

@@ -83,152 +83,107 @@ internal sealed record StandaloneArguments
         };
     }
 
-    private static readonly HashSet<string> Names = new(StringComparer.Ordinal)
+    /// <summary>The switches without a value.</summary>
+    private static readonly Dictionary<string, Func<StandaloneArguments, StandaloneArguments>> Flags = new(StringComparer.Ordinal)
     {
-        "--cassette", "--port", "--unmatched-status", "--record", "--out", "--record-mode", "--upstream", "--client-id",
-        "--client-secret", "--username", "--scope", "--jwt-public-key", "--approved-user", "--session-lifetime",
-        "--logins-per-hour", "--refresh-idle-timeout", "--session-timeout",
+        ["--rotate-refresh-tokens"] = a => a with { RotateRefreshTokens = true },
+        ["--serve-data-api"] = a => a with { ServeDataApi = true },
+        ["--login-form"] = a => a with { LoginForm = true },
+    };
+
+    /// <summary>The switches that take the next argument: each applies its value, or says why the value is wrong.</summary>
+    private static readonly Dictionary<string, Func<ParseState, string, string, string?>> Options = new(StringComparer.Ordinal)
+    {
+        ["--cassette"] = (s, _, v) => s.Apply(a => a with { Cassette = v }),
+        ["--port"] = (s, _, v) => WholeNumber(v, 0, 65535) is { } port
+            ? s.Apply(a => a with { Port = port })
+            : $"--port must be a number from 0 to 65535, not '{v}'",
+        ["--unmatched-status"] = (s, _, v) => WholeNumber(v, 100, 999) is { } status
+            ? s.Apply(a => a with { UnmatchedStatus = status })
+            : $"--unmatched-status must be an HTTP status code (100-999), not '{v}'",
+        ["--record"] = Url((a, url) => a with { Record = url }),
+        ["--out"] = (s, _, v) => s.Apply(a => a with { Out = v }),
+        ["--record-mode"] = (s, _, v) => ParseRecordMode(v) is { } mode
+            ? s.Apply(a => a with { RecordMode = mode })
+            : $"--record-mode must be none, once, new_episodes or all, not '{v}'",
+        ["--upstream"] = Url((a, url) => a with { Upstream = url }),
+        ["--client-id"] = (s, _, v) => s.Apply(a => a with { ClientId = v }),
+        ["--client-secret"] = (s, _, v) => s.Apply(a => a with { ClientSecret = v }),
+        ["--username"] = (s, _, v) => s.Apply(a => a with { Username = v }),
+        ["--scope"] = (s, _, v) => s.Apply(a => a with { Scope = v }),
+        ["--jwt-public-key"] = (s, _, v) => s.Apply(a => a with { JwtPublicKeyFile = v }),
+        ["--approved-user"] = (s, _, v) => s.AddApprovedUser(v),
+        ["--session-lifetime"] = Duration((s, d) => s.Apply(a => a with { SessionLifetime = d })),
+        ["--logins-per-hour"] = (s, _, v) => WholeNumber(v, 1, int.MaxValue) is { } logins
+            ? s.Limit(l => l with { LoginsPerHour = logins })
+            : $"--logins-per-hour must be a whole number of at least 1, not '{v}'",
+        ["--refresh-idle-timeout"] = Duration((s, d) => s.Limit(l => l with { RefreshTokenIdleTimeout = d })),
+        ["--session-timeout"] = Duration((s, d) => s.Limit(l => l with { SessionTimeout = d })),
     };
 
     public static bool TryParse(string[] args, out StandaloneArguments parsed, out string problem)
     {
-        parsed = new StandaloneArguments();
-        problem = string.Empty;
-        var limits = new SalesforceLimits();
-        var approved = new List<string>();
+        var state = new ParseState();
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
             if (name is "--help" or "-h" or "-?")
             {
-                parsed = parsed with { Help = true };
+                parsed = state.Arguments with { Help = true };
+                problem = string.Empty;
                 return true;
             }
 
-            if (name is "--rotate-refresh-tokens" or "--serve-data-api" or "--login-form")
+            if (Flags.TryGetValue(name, out var flag))
             {
-                parsed = name switch
-                {
-                    "--rotate-refresh-tokens" => parsed with { RotateRefreshTokens = true },
-                    "--serve-data-api" => parsed with { ServeDataApi = true },
-                    _ => parsed with { LoginForm = true },
-                };
+                state.Apply(flag);
                 continue;
             }
 
-            if (!Names.Contains(name))
+            problem = !Options.TryGetValue(name, out var option) ? $"unknown argument '{name}'"
+                : i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal) ? $"{name} needs a value"
+                : option(state, name, args[++i]) ?? string.Empty;
+            if (problem.Length > 0)
             {
-                problem = $"unknown argument '{name}'";
+                parsed = state.Arguments;
                 return false;
-            }
-
-            if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-            {
-                problem = $"{name} needs a value";
-                return false;
-            }
-
-            var value = args[++i];
-            switch (name)
-            {
-                case "--cassette":
-                    parsed = parsed with { Cassette = value };
-                    break;
-                case "--out":
-                    parsed = parsed with { Out = value };
-                    break;
-                case "--port":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-                    {
-                        problem = $"--port must be a number from 0 to 65535, not '{value}'";
-                        return false;
-                    }
-
-                    parsed = parsed with { Port = port };
-                    break;
-                case "--unmatched-status":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var status) || status is < 100 or > 999)
-                    {
-                        problem = $"--unmatched-status must be an HTTP status code (100-999), not '{value}'";
-                        return false;
-                    }
-
-                    parsed = parsed with { UnmatchedStatus = status };
-                    break;
-                case "--record" or "--upstream":
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-                    {
-                        problem = $"{name} needs an absolute http(s) URL, not '{value}'";
-                        return false;
-                    }
-
-                    parsed = name == "--record" ? parsed with { Record = url } : parsed with { Upstream = url };
-                    break;
-                case "--record-mode":
-                    try
-                    {
-                        parsed = parsed with { RecordMode = RecordModes.Parse(value) };
-                    }
-                    catch (ArgumentException)
-                    {
-                        problem = $"--record-mode must be none, once, new_episodes or all, not '{value}'";
-                        return false;
-                    }
-
-                    break;
-                case "--client-id":
-                    parsed = parsed with { ClientId = value };
-                    break;
-                case "--client-secret":
-                    parsed = parsed with { ClientSecret = value };
-                    break;
-                case "--username":
-                    parsed = parsed with { Username = value };
-                    break;
-                case "--scope":
-                    parsed = parsed with { Scope = value };
-                    break;
-                case "--jwt-public-key":
-                    parsed = parsed with { JwtPublicKeyFile = value };
-                    break;
-                case "--approved-user":
-                    approved.Add(value);
-                    break;
-                case "--logins-per-hour":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var logins) || logins < 1)
-                    {
-                        problem = $"--logins-per-hour must be a whole number of at least 1, not '{value}'";
-                        return false;
-                    }
-
-                    limits = limits with { LoginsPerHour = logins };
-                    break;
-                case "--refresh-idle-timeout" or "--session-timeout" or "--session-lifetime":
-                    if (!TryParseDuration(value, out var duration))
-                    {
-                        problem = $"{name} must be a duration such as 90s, 15m, 2h, 30d or 01:30:00, not '{value}'";
-                        return false;
-                    }
-
-                    parsed = name == "--session-lifetime" ? parsed with { SessionLifetime = duration } : parsed;
-                    limits = name switch
-                    {
-                        "--session-timeout" => limits with { SessionTimeout = duration },
-                        "--refresh-idle-timeout" => limits with { RefreshTokenIdleTimeout = duration },
-                        _ => limits,
-                    };
-
-                    break;
             }
         }
 
-        parsed = parsed with
+        var limits = state.Limits;
+        parsed = state.Arguments with
         {
-            ApprovedUsers = approved,
+            ApprovedUsers = state.ApprovedUsers,
             Limits = limits.LoginsPerHour is null && limits.RefreshTokenIdleTimeout is null && limits.SessionTimeout is null ? null : limits,
         };
         return Check(parsed, out problem);
     }
+
+    /// <summary>Digits only (no sign, no separators), as a port or status code is written.</summary>
+    private static int? WholeNumber(string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max ? number : null;
+
+    private static RecordMode? ParseRecordMode(string value)
+    {
+        try
+        {
+            return RecordModes.Parse(value);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<ParseState, string, string, string?> Url(Func<StandaloneArguments, Uri, StandaloneArguments> apply) =>
+        (state, name, value) => Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? state.Apply(a => apply(a, url))
+            : $"{name} needs an absolute http(s) URL, not '{value}'";
+
+    private static Func<ParseState, string, string, string?> Duration(Func<ParseState, TimeSpan, string?> apply) =>
+        (state, name, value) => TryParseDuration(value, out var duration)
+            ? apply(state, duration)
+            : $"{name} must be a duration such as 90s, 15m, 2h, 30d or 01:30:00, not '{value}'";
 
     private static bool Check(StandaloneArguments parsed, out string problem)
     {
@@ -270,5 +225,33 @@ internal sealed record StandaloneArguments
         }
 
         return duration > TimeSpan.Zero;
+    }
+
+    /// <summary>The arguments, limits and approved users read so far; each change returns no problem.</summary>
+    private sealed class ParseState
+    {
+        public StandaloneArguments Arguments { get; private set; } = new();
+
+        public SalesforceLimits Limits { get; private set; } = new();
+
+        public List<string> ApprovedUsers { get; } = [];
+
+        public string? Apply(Func<StandaloneArguments, StandaloneArguments> change)
+        {
+            Arguments = change(Arguments);
+            return null;
+        }
+
+        public string? Limit(Func<SalesforceLimits, SalesforceLimits> change)
+        {
+            Limits = change(Limits);
+            return null;
+        }
+
+        public string? AddApprovedUser(string user)
+        {
+            ApprovedUsers.Add(user);
+            return null;
+        }
     }
 }

@@ -95,77 +95,74 @@ public static class StandaloneServer
             return 0;
         }
 
+        // Request lines come from the server's threads: one gate keeps them from interleaving with the banner.
         var gate = new Lock();
-        var options = new RecordedResponseServerOptions
-        {
-            Port = parsed.Port,
-            UnmatchedStatusCode = parsed.UnmatchedStatus,
-            RecordMode = parsed.RecordMode,
-            Upstream = parsed.Upstream,
-            Limits = parsed.Limits,
-            Log = line =>
-            {
-                lock (gate)
-                {
-                    output.WriteLine(line);
-                }
-            },
-        };
+        var (server, exitCode) = await StartAsync(parsed, ServerOptions(parsed, output, gate), error, cancellationToken).ConfigureAwait(false);
+        return server is null ? exitCode : await ServeAsync(server, parsed, output, error, gate, started, cancellationToken).ConfigureAwait(false);
+    }
 
-        RecordedResponseServer server;
+    private static RecordedResponseServerOptions ServerOptions(StandaloneArguments parsed, TextWriter output, Lock gate) => new()
+    {
+        Port = parsed.Port,
+        UnmatchedStatusCode = parsed.UnmatchedStatus,
+        RecordMode = parsed.RecordMode,
+        Upstream = parsed.Upstream,
+        Limits = parsed.Limits,
+        Log = line =>
+        {
+            lock (gate)
+            {
+                output.WriteLine(line);
+            }
+        },
+    };
+
+    /// <summary>Starts the server the arguments ask for, or writes why it cannot and returns the exit code instead.</summary>
+    private static async Task<(RecordedResponseServer? Server, int ExitCode)> StartAsync(
+        StandaloneArguments parsed, RecordedResponseServerOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
         try
         {
             options.Authorization = parsed.Authorization();
-            if (parsed.Record is { } upstream)
-            {
-                server = await RecordedResponseServer.StartRecordingAsync(upstream, options, cancellationToken).ConfigureAwait(false);
-            }
-            else if (parsed.Cassette is { } cassettePath)
-            {
-                server = await RecordedResponseServer.StartAsync(cassettePath, options, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                server = await RecordedResponseServer.StartAsync(new Cassette(), options, cancellationToken).ConfigureAwait(false);
-            }
+            var server = parsed.Record is { } upstream
+                ? await RecordedResponseServer.StartRecordingAsync(upstream, options, cancellationToken).ConfigureAwait(false)
+                : parsed.Cassette is { } cassettePath
+                    ? await RecordedResponseServer.StartAsync(cassettePath, options, cancellationToken).ConfigureAwait(false)
+                    : await RecordedResponseServer.StartAsync(new Cassette(), options, cancellationToken).ConfigureAwait(false);
+            return (server, 0);
         }
         catch (Exception e) when (e is CassetteFormatException or ArgumentException or CryptographicException)
         {
             await error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-            return Failure;
+            return (null, Failure);
         }
         catch (IOException e)
         {
             await error.WriteLineAsync($"error: cannot listen on 127.0.0.1:{parsed.Port}: {e.Message}").ConfigureAwait(false);
-            return Failure;
+            return (null, Failure);
         }
         catch (OperationCanceledException)
         {
-            return 0;
+            return (null, 0);
         }
+    }
 
+    /// <summary>Prints the banner and curl lines, serves until cancelled, then writes the recording if one was asked for.</summary>
+    private static async Task<int> ServeAsync(
+        RecordedResponseServer server, StandaloneArguments parsed, TextWriter output, TextWriter error, Lock gate, Action<Uri>? started, CancellationToken cancellationToken)
+    {
         try
         {
             await using (server.ConfigureAwait(false))
             {
                 lock (gate)
                 {
-                    output.WriteLine(parsed.Record is not null
-                        ? $"Recording {parsed.Record} at {server.BaseUri}; Ctrl+C writes {parsed.Out}."
-                        : $"Serving {parsed.Cassette ?? "the built-in OAuth endpoints"} at {server.BaseUri} (token endpoint {server.TokenEndpoint}; record mode {RecordModes.Name(server.RecordMode)}). Ctrl+C stops.");
+                    output.WriteLine(Banner(server, parsed));
                     output.WriteLine(CurlLines.For(server.BaseUri, parsed));
                 }
 
                 started?.Invoke(server.BaseUri);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C: the normal way to stop.
-                }
-
+                await WaitForStopAsync(cancellationToken).ConfigureAwait(false);
                 if (parsed.Out is { } outPath)
                 {
                     server.SaveRecording(outPath);
@@ -180,5 +177,21 @@ public static class StandaloneServer
         }
 
         return 0;
+    }
+
+    private static string Banner(RecordedResponseServer server, StandaloneArguments parsed) => parsed.Record is not null
+        ? $"Recording {parsed.Record} at {server.BaseUri}; Ctrl+C writes {parsed.Out}."
+        : $"Serving {parsed.Cassette ?? "the built-in OAuth endpoints"} at {server.BaseUri} (token endpoint {server.TokenEndpoint}; record mode {RecordModes.Name(server.RecordMode)}). Ctrl+C stops.";
+
+    private static async Task WaitForStopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the normal way to stop.
+        }
     }
 }

@@ -144,33 +144,10 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
                     return EvaluateInitializer(property, operation, depth, ref budget, cancellationToken);
 
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary when binary.Type?.SpecialType == SpecialType.System_String:
-                    var left = Evaluate(binary.LeftOperand, depth, ref budget, cancellationToken);
-                    var right = left is null ? null : Evaluate(binary.RightOperand, depth, ref budget, cancellationToken);
-                    return right is null ? null : left + right;
+                    return EvaluateConcatenation(binary, depth, ref budget, cancellationToken);
 
                 case IInterpolatedStringOperation interpolated:
-                    var builder = new StringBuilder();
-                    foreach (var part in interpolated.Parts)
-                    {
-                        string? piece = null;
-                        if (part is IInterpolatedStringTextOperation textPart)
-                        {
-                            piece = Evaluate(textPart.Text, depth, ref budget, cancellationToken);
-                        }
-                        else if (part is IInterpolationOperation { Alignment: null, FormatString: null } hole)
-                        {
-                            piece = Evaluate(hole.Expression, depth, ref budget, cancellationToken);
-                        }
-
-                        if (piece is null)
-                        {
-                            return null;
-                        }
-
-                        builder.Append(piece);
-                    }
-
-                    return builder.ToString();
+                    return EvaluateInterpolation(interpolated, depth, ref budget, cancellationToken);
 
                 case ICoalesceOperation coalesce:
                     // "env ?? \"hunter2\"" still commits hunter2 to the repository.
@@ -185,6 +162,37 @@ public sealed class SecretFlowAnalyzer : DiagnosticAnalyzer
                 default:
                     return null;
             }
+        }
+
+        private string? EvaluateConcatenation(IBinaryOperation binary, int depth, ref int budget, System.Threading.CancellationToken cancellationToken)
+        {
+            var left = Evaluate(binary.LeftOperand, depth, ref budget, cancellationToken);
+            var right = left is null ? null : Evaluate(binary.RightOperand, depth, ref budget, cancellationToken);
+            return right is null ? null : left + right;
+        }
+
+        /// <summary>Text parts and plain holes only: an alignment or format string makes the result depend on formatting rules.</summary>
+        private string? EvaluateInterpolation(IInterpolatedStringOperation interpolated, int depth, ref int budget, System.Threading.CancellationToken cancellationToken)
+        {
+            var builder = new StringBuilder();
+            foreach (var part in interpolated.Parts)
+            {
+                var piece = part switch
+                {
+                    IInterpolatedStringTextOperation textPart => Evaluate(textPart.Text, depth, ref budget, cancellationToken),
+                    IInterpolationOperation { Alignment: null, FormatString: null } hole => Evaluate(hole.Expression, depth, ref budget, cancellationToken),
+                    _ => null,
+                };
+
+                if (piece is null)
+                {
+                    return null;
+                }
+
+                builder.Append(piece);
+            }
+
+            return builder.ToString();
         }
 
         /// <summary>
