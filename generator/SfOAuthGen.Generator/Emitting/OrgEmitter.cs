@@ -67,19 +67,7 @@ internal static class OrgEmitter
     public static string RegistrationsHintName(RegistrationModel registration) =>
         (registration.Namespace is null ? string.Empty : registration.Namespace + ".") + RegistrationsClassName + ".g.cs";
 
-    private static string RenderTemplate(Template template, ScriptObject model)
-    {
-        var context = new TemplateContext
-        {
-            StrictVariables = true,
-            LoopLimit = 0,
-            MemberRenamer = member => member.Name,
-        };
-        context.PushCulture(CultureInfo.InvariantCulture);
-        context.PushGlobal(model);
-        var text = template.Render(context);
-        return text.Replace("\r\n", "\n");
-    }
+    private static string RenderTemplate(Template template, ScriptObject model) => TemplateRenderer.Render(template, model);
 
     /// <summary>
     /// The values of the org's settings initializer, typed: manifest strings as C# literals (escaped here, so the template
