@@ -26,6 +26,7 @@ public class GeneratorBenchmarks
     private CSharpCompilation _edited = null!;
     private AdditionalText _manifest = null!;
     private GeneratorDriver _warm = null!;
+    private string[] _hintNames = [];
 
     [Params(1, 100, 1000)]
     public int Orgs { get; set; }
@@ -62,6 +63,7 @@ public class GeneratorBenchmarks
         }
 
         _warm = CreateDriver(track: false).RunGenerators(_compilation);
+        _hintNames = result.GeneratedSources.Select(s => s.HintName).ToArray();
     }
 
     [Benchmark(Description = "full run (new driver)")]
@@ -69,6 +71,21 @@ public class GeneratorBenchmarks
 
     [Benchmark(Description = "rerun after unrelated C# edit")]
     public int RerunAfterUnrelatedEdit() => _warm.RunGenerators(_edited).GetRunResult().GeneratedTrees.Length;
+
+    /// <summary>
+    /// What Roslyn's driver costs on its own for the same files: a generator that adds a one-line source under each of our
+    /// hint names, through one source output per item as ours does. The driver checks each new hint name against every
+    /// earlier one of the generator, so this floor is itself super-linear in the number of files.
+    /// </summary>
+    [Benchmark(Description = "floor: driver alone, one-line files, same hint names")]
+    public int DriverFloor() =>
+        CSharpGeneratorDriver.Create(
+            [new OneLineFilesGenerator(_hintNames).AsSourceGenerator()],
+            [_manifest],
+            ParseOptions,
+            null,
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false))
+        .RunGenerators(_compilation).GetRunResult().GeneratedTrees.Length;
 
     private GeneratorDriver CreateDriver(bool track) =>
         CSharpGeneratorDriver.Create(
@@ -101,6 +118,15 @@ public class GeneratorBenchmarks
         }
 
         return json.Append("  }\n}\n").ToString();
+    }
+
+    private sealed class OneLineFilesGenerator(string[] hintNames) : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var names = context.AdditionalTextsProvider.SelectMany((_, _) => hintNames);
+            context.RegisterSourceOutput(names, static (spc, name) => spc.AddSource(name, "// one line\n"));
+        }
     }
 
     private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -7,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Scriban;
 using Scriban.Runtime;
 using SfOAuthGen.Generator.Model;
+using SfOAuthGen.Vocabulary;
 
 namespace SfOAuthGen.Generator;
 
@@ -23,24 +25,33 @@ internal static class OrgEmitter
     /// <summary>The class that registers every org of a namespace with a service collection.</summary>
     public const string RegistrationsClassName = "SalesforceOrgsServiceCollectionExtensions";
 
-    private static readonly string Version =
-        typeof(OrgEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
+    private static readonly string VersionLiteral =
+        Literal(typeof(OrgEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0");
+
+    // The secret fields are the vocabulary's few names: their property names and literals are made once, not per org.
+    private static readonly Dictionary<string, (string Property, string Literal)> SecretFieldNames =
+        ManifestVocabulary.ReferenceFields.ToDictionary(field => field, field => (PropertyName(field), Literal(field)), StringComparer.Ordinal);
 
     public static string Render(OrgModel org)
     {
-        var model = new ScriptObject
+        var values = OrgTemplateValues.Take();
+        try
         {
-            ["namespace"] = org.Namespace ?? string.Empty,
-            ["class_name"] = org.ClassName,
-            ["version_literal"] = Literal(Version),
-            ["doc_org"] = Doc(org.Key),
-            ["doc_flow"] = Doc(org.FlowName),
-            ["doc_login_url"] = Doc(org.LoginUrl),
-            ["settings"] = Settings(org),
-            ["is_template"] = org.IsTemplate,
-        };
-
-        return RenderTemplate(OrgTemplate.Value, model);
+            var model = values.Root;
+            model["namespace"] = org.Namespace ?? string.Empty;
+            model["class_name"] = org.ClassName;
+            model["version_literal"] = VersionLiteral;
+            model["doc_org"] = Doc(org.Key);
+            model["doc_flow"] = Doc(org.FlowName);
+            model["doc_login_url"] = Doc(org.LoginUrl);
+            model["settings"] = Settings(org, values);
+            model["is_template"] = org.IsTemplate;
+            return RenderTemplate(OrgTemplate.Value, model);
+        }
+        finally
+        {
+            values.Return();
+        }
     }
 
     /// <summary>Renders the <c>AddSalesforceOrgs</c> extension for the orgs of one namespace.</summary>
@@ -57,7 +68,7 @@ internal static class OrgEmitter
         {
             ["namespace"] = registration.Namespace ?? string.Empty,
             ["class_name"] = RegistrationsClassName,
-            ["version_literal"] = Literal(Version),
+            ["version_literal"] = VersionLiteral,
             ["classes"] = classes,
         };
 
@@ -68,61 +79,53 @@ internal static class OrgEmitter
     public static string RegistrationsHintName(RegistrationModel registration) =>
         (registration.Namespace is null ? string.Empty : registration.Namespace + ".") + RegistrationsClassName + ".g.cs";
 
-    private static string RenderTemplate(Template template, ScriptObject model)
-    {
-        var context = new TemplateContext
-        {
-            StrictVariables = true,
-            LoopLimit = 0,
-            MemberRenamer = member => member.Name,
-        };
-        context.PushCulture(CultureInfo.InvariantCulture);
-        context.PushGlobal(model);
-        var text = template.Render(context);
-        return text.Replace("\r\n", "\n");
-    }
+    private static string RenderTemplate(Template template, ScriptObject model) => TemplateRenderer.Render(template, model);
 
     /// <summary>
     /// The values of the org's settings initializer, typed: manifest strings as C# literals (escaped here, so the template
     /// cannot forget to), <c>SalesforceFlow</c> member names from the vocabulary, numbers, bools, and each secret as its
     /// kind and parts. Optional fields are null when absent. The template writes the C# around them.
     /// </summary>
-    private static ScriptObject Settings(OrgModel org)
+    private static ScriptObject Settings(OrgModel org, OrgTemplateValues values)
     {
-        var secrets = new ScriptArray();
         foreach (var secret in org.Secrets)
         {
-            secrets.Add(new ScriptObject
+            if (!SecretFieldNames.TryGetValue(secret.Field, out var names))
             {
-                ["property"] = char.ToUpperInvariant(secret.Field[0]) + secret.Field.Substring(1), // a vocabulary field name
-                ["kind"] = secret.Kind switch
-                {
-                    SecretEmitKind.Reference => "reference",
-                    SecretEmitKind.Literal => "literal",
-                    SecretEmitKind.Manifest => "manifest",
-                    _ => throw new InvalidOperationException("Unknown secret kind " + secret.Kind),
-                },
-                ["value_literal"] = OptionalLiteral(secret.Value),
-                ["field_literal"] = Literal(secret.Field),
-            });
+                names = (PropertyName(secret.Field), Literal(secret.Field));
+            }
+
+            var item = values.AddSecret();
+            item["property"] = names.Property;
+            item["kind"] = secret.Kind switch
+            {
+                SecretEmitKind.Reference => "reference",
+                SecretEmitKind.Literal => "literal",
+                SecretEmitKind.Manifest => "manifest",
+                _ => throw new InvalidOperationException("Unknown secret kind " + secret.Kind),
+            };
+            item["value_literal"] = OptionalLiteral(secret.Value);
+            item["field_literal"] = names.Literal;
         }
 
-        return new ScriptObject
-        {
-            ["name_literal"] = Literal(org.Key),
-            ["login_url_literal"] = Literal(org.LoginUrl),
-            ["flow_member"] = org.FlowMember,
-            ["basic_client_authentication"] = org.BasicClientAuthentication,
-            ["secrets"] = secrets,
-            ["audience_literal"] = OptionalLiteral(org.Audience),
-            ["redirect_uri_literal"] = OptionalLiteral(org.RedirectUri),
-            ["scope_literal"] = OptionalLiteral(org.Scope),
-            ["session_lifetime_ticks"] = org.SessionLifetimeTicks,
-            ["renewal_margin_ticks"] = org.RenewalMarginTicks,
-            ["api_version_literal"] = OptionalLiteral(org.ApiVersion),
-            ["verify_signature"] = org.VerifySignature,
-        };
+        var settings = values.Settings;
+        settings["name_literal"] = Literal(org.Key);
+        settings["login_url_literal"] = Literal(org.LoginUrl);
+        settings["flow_member"] = org.FlowMember;
+        settings["basic_client_authentication"] = org.BasicClientAuthentication;
+        settings["secrets"] = values.Secrets;
+        settings["audience_literal"] = OptionalLiteral(org.Audience);
+        settings["redirect_uri_literal"] = OptionalLiteral(org.RedirectUri);
+        settings["scope_literal"] = OptionalLiteral(org.Scope);
+        settings["session_lifetime_ticks"] = org.SessionLifetimeTicks;
+        settings["renewal_margin_ticks"] = org.RenewalMarginTicks;
+        settings["api_version_literal"] = OptionalLiteral(org.ApiVersion);
+        settings["verify_signature"] = org.VerifySignature;
+        return settings;
     }
+
+    /// <summary>The settings property a vocabulary field sets: <c>clientId</c> is <c>ClientId</c>.</summary>
+    private static string PropertyName(string field) => char.ToUpperInvariant(field[0]) + field.Substring(1);
 
     private static string? OptionalLiteral(string? value) => value is null ? null : Literal(value);
 
@@ -131,24 +134,43 @@ internal static class OrgEmitter
     /// <summary>Text safe inside a one-line XML doc comment: markup escaped, line breaks and other controls removed.</summary>
     private static string Doc(string value)
     {
-        var text = new StringBuilder(value.Length);
-        foreach (var ch in value)
+        // Most values (org keys, flow names, URLs) need nothing: return them as they are instead of copying.
+        var first = 0;
+        while (first < value.Length && !NeedsDocRewrite(value[first]))
         {
+            first++;
+        }
+
+        if (first == value.Length)
+        {
+            return value;
+        }
+
+        var text = new StringBuilder(value.Length + 8).Append(value, 0, first);
+        for (var i = first; i < value.Length; i++)
+        {
+            var ch = value[i];
             switch (ch)
             {
                 case '&': text.Append("&amp;"); break;
                 case '<': text.Append("&lt;"); break;
                 case '>': text.Append("&gt;"); break;
-                default:
-                    var category = CharUnicodeInfo.GetUnicodeCategory(ch);
-                    var unsafeChar = char.IsControl(ch) || category is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                        or UnicodeCategory.Surrogate;
-                    text.Append(unsafeChar ? ' ' : ch);
-                    break;
+                default: text.Append(NeedsDocRewrite(ch) ? ' ' : ch); break;
             }
         }
 
         return text.ToString();
+    }
+
+    private static bool NeedsDocRewrite(char ch)
+    {
+        if (ch is '&' or '<' or '>' || char.IsControl(ch))
+        {
+            return true;
+        }
+
+        var category = CharUnicodeInfo.GetUnicodeCategory(ch);
+        return category is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
     }
 
     private static Template LoadTemplate(string name)

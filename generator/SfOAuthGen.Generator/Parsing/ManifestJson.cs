@@ -201,13 +201,16 @@ internal static class ManifestJson
     /// <summary>UTF-8 bytes of the text and a map from byte offset to character offset.</summary>
     private sealed class Utf8Offsets
     {
-        private readonly int[] _charAtByte;
+        // Null when the text is ASCII (one byte per character, the usual manifest): offsets are then the same, and a
+        // manifest of 1,000 orgs skips an int per byte (~1.8 MB, a large-object allocation that invites gen-2 collections).
+        private readonly int[]? _charAtByte;
         private readonly List<int> _lineStartBytes = new() { 0 };
 
         public Utf8Offsets(string content)
         {
             Bytes = Encoding.UTF8.GetBytes(content);
-            _charAtByte = new int[Bytes.Length + 1];
+            Length = content.Length;
+            _charAtByte = Bytes.Length == content.Length ? null : new int[Bytes.Length + 1];
             var b = 0;
             for (var c = 0; c < content.Length; c++)
             {
@@ -230,7 +233,7 @@ internal static class ManifestJson
                     width = 3; // includes lone surrogates, which the encoder replaces with U+FFFD
                 }
 
-                for (var i = 0; i < width && b + i < _charAtByte.Length; i++)
+                for (var i = 0; _charAtByte is not null && i < width && b + i < _charAtByte.Length; i++)
                 {
                     _charAtByte[b + i] = c;
                 }
@@ -247,8 +250,10 @@ internal static class ManifestJson
                 }
             }
 
-            _charAtByte[Bytes.Length] = content.Length;
-            Length = content.Length;
+            if (_charAtByte is not null)
+            {
+                _charAtByte[Bytes.Length] = content.Length;
+            }
         }
 
         public byte[] Bytes { get; }
@@ -276,7 +281,7 @@ internal static class ManifestJson
                 return 0;
             }
 
-            return byteOffset >= Bytes.Length ? Length : _charAtByte[byteOffset];
+            return byteOffset >= Bytes.Length ? Length : _charAtByte?[byteOffset] ?? (int)byteOffset;
         }
     }
 }

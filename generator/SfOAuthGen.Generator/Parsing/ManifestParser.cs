@@ -201,7 +201,7 @@ internal sealed partial class ManifestParser
     /// <summary>Indexes an object's properties, reporting unknown names (with the closest known one) and duplicates.</summary>
     private Dictionary<string, ManifestProperty> CollectProperties(ManifestValue value, string[] known, string owner)
     {
-        var result = new Dictionary<string, ManifestProperty>(StringComparer.Ordinal);
+        var result = new Dictionary<string, ManifestProperty>(value.Properties.Count, StringComparer.Ordinal);
         foreach (var property in value.Properties)
         {
             if (Array.IndexOf(known, property.Name) < 0)
