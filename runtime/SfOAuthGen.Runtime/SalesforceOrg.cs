@@ -66,6 +66,7 @@ public sealed class SalesforceOrg
     /// <exception cref="SalesforceAuthException">Salesforce refused the request, or it could not be completed.</exception>
     /// <exception cref="SalesforceConfigurationException">A secret reference does not resolve.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default) =>
         Client.GetTokenAsync(cancellationToken);
 

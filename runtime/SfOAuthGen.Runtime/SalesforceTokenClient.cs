@@ -138,9 +138,23 @@ public sealed partial class SalesforceTokenClient : IDisposable
     /// <exception cref="SalesforceAuthException">Salesforce refused the request, or it could not be completed.</exception>
     /// <exception cref="SalesforceConfigurationException">A secret reference does not resolve.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public ValueTask<SalesforceToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
+        // The hot path, inlined into callers: a token trusted until a monotonic tick (system clock only; other clocks and
+        // a lapsed trust take the exact check below). TrustedUntilTick starts at long.MinValue, so it never passes by default.
         var state = Volatile.Read(ref _chain.State);
+        if (state.Token is { } token && Environment.TickCount64 < Volatile.Read(ref state.TrustedUntilTick))
+        {
+            _telemetry.CacheHit();
+            return new ValueTask<SalesforceToken>(token);
+        }
+
+        return GetTokenChecked(state, cancellationToken);
+    }
+
+    private ValueTask<SalesforceToken> GetTokenChecked(TokenState state, CancellationToken cancellationToken)
+    {
         if (state.Token is { } token && IsFresh(state))
         {
             _telemetry.CacheHit();
