@@ -107,7 +107,7 @@ internal sealed partial class RedisServer : IAsyncDisposable
             ArgumentList =
             {
                 "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                "--dir", _directory, "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always",
+                "--dir", _directory, "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "everysec",
                 "--protected-mode", "yes", "--daemonize", "no", "--loglevel", "warning",
             },
             RedirectStandardOutput = true,
