@@ -231,6 +231,7 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
             return;
         }
 
+        WarmSigningWhileBinding();
         try
         {
             await kestrel.StartAsync(new Application(this), cancellationToken).ConfigureAwait(false);
