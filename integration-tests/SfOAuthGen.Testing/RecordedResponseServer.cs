@@ -231,7 +231,6 @@ public sealed partial class RecordedResponseServer : IAsyncDisposable
             return;
         }
 
-        WarmSigningWhileBinding();
         try
         {
             await kestrel.StartAsync(new Application(this), cancellationToken).ConfigureAwait(false);
