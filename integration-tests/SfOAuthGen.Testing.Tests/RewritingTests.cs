@@ -41,6 +41,44 @@ public abstract class RewritingTests : ServerModeTests
             Encoding.UTF8.GetBytes(json.GetProperty("id").GetString() + json.GetProperty("issued_at").GetString())));
         Assert.Equal(expected, json.GetProperty("signature").GetString());
     }
+
+    // The server keeps its last rendered body (issue 15: no re-encoding per request); these pin that it is rebuilt when what it was built from changes.
+    [Fact]
+    public async Task A_placeholder_value_changed_between_requests_is_served_in_the_next_answer()
+    {
+        var cassette = TestSupport.Single(RequestPattern.Post(), ResponseTemplate.FromJson(200, """{"access_token":"{{secret:access_token}}"}"""));
+        cassette.Interactions[0].Times = Interaction.Unlimited;
+        await using var server = await StartAsync(cassette);
+        using var client = Client(server);
+        server.Secrets["access_token"] = "first-token";
+        var first = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, null));
+
+        server.Secrets["access_token"] = "second-token";
+        var second = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, null));
+
+        Assert.Equal("first-token", first.GetProperty("access_token").GetString());
+        Assert.Equal("second-token", second.GetProperty("access_token").GetString());
+    }
+
+    [Fact]
+    public async Task Each_request_is_signed_with_its_own_client_secret_when_the_same_interaction_answers_again()
+    {
+        var cassette = Cassette.Load(Path.Combine(TestSupport.CassetteDirectory, "password-success.json"));
+        cassette.Interactions[0].Times = Interaction.Unlimited;
+        await using var server = await StartAsync(cassette);
+        using var client = Client(server);
+
+        foreach (var clientSecret in new[] { "secret-one", "secret-two", "secret-one" })
+        {
+            var json = await TestSupport.JsonAsync(await client.PostAsync(RequestPattern.TokenPath, TestSupport.Form(
+                ("grant_type", "password"), ("username", "u"), ("password", "p"), ("client_id", "3MVGfake"), ("client_secret", clientSecret))));
+
+            var expected = Convert.ToBase64String(HMACSHA256.HashData(
+                Encoding.UTF8.GetBytes(clientSecret),
+                Encoding.UTF8.GetBytes(json.GetProperty("id").GetString() + json.GetProperty("issued_at").GetString())));
+            Assert.Equal(expected, json.GetProperty("signature").GetString());
+        }
+    }
 }
 
 public sealed class RewritingTestsOverSockets : RewritingTests

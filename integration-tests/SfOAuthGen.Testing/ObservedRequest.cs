@@ -113,19 +113,31 @@ internal sealed class ObservedRequest
     /// <summary>Splits <c>a=1&amp;b=2</c> and decodes each part: <c>+</c> is a space, <c>%XX</c> are UTF-8 bytes. The first occurrence of a name wins.</summary>
     public static void ParseUrlEncoded(string text, Dictionary<string, string> into)
     {
-        foreach (var part in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        // Walks the text in place (no Split array, no substring per part): this runs for every request the server answers.
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
         {
+            var amp = rest.IndexOf('&');
+            var part = amp < 0 ? rest : rest[..amp];
+            rest = amp < 0 ? [] : rest[(amp + 1)..];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
             var equals = part.IndexOf('=');
             var name = Decode(equals < 0 ? part : part[..equals]);
-            var value = equals < 0 ? string.Empty : Decode(part[(equals + 1)..]);
-            into.TryAdd(name, value);
+            if (!into.ContainsKey(name))
+            {
+                into.Add(name, equals < 0 ? string.Empty : Decode(part[(equals + 1)..]));
+            }
         }
     }
 
     private static readonly SearchValues<char> Encoded = SearchValues.Create("+%");
 
-    private static string Decode(string text) =>
-        text.AsSpan().IndexOfAny(Encoded) < 0 ? text : Uri.UnescapeDataString(text.Replace('+', ' '));
+    private static string Decode(ReadOnlySpan<char> text) =>
+        text.IndexOfAny(Encoded) < 0 ? text.ToString() : Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
 
     /// <summary>
     /// Normalises <c>Authorization: Basic base64(id:secret)</c> into <c>client_id</c>/<c>client_secret</c> form fields,
