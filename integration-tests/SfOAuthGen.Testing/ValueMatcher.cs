@@ -72,7 +72,18 @@ internal sealed class ValueMatcher
             return !secrets.TryGetValue(placeholder, out var held) || string.Equals(held, value, StringComparison.Ordinal);
         }
 
-        // Resolve held placeholders into text; what remains is literal text separated by wildcards.
+        var (texts, wildcards) = Resolve(secrets);
+        if (wildcards.Count == 0)
+        {
+            return string.Equals(texts[0], value, StringComparison.Ordinal);
+        }
+
+        return Capture(value, texts, wildcards.Count) is { } captures && SameNamesAgree(wildcards, captures);
+    }
+
+    /// <summary>Held placeholders become text; what remains is literal text separated by wildcards (texts[i] precedes wildcards[i]).</summary>
+    private (List<string> Texts, List<string> Wildcards) Resolve(ConcurrentDictionary<string, string> secrets)
+    {
         var texts = new List<string>(parts.Length);
         var wildcards = new List<string>(parts.Length);
         var pending = string.Empty;
@@ -94,21 +105,22 @@ internal sealed class ValueMatcher
             }
         }
 
-        texts.Add(pending); // texts[i] precedes wildcards[i]; the last text ends the value
-        if (wildcards.Count == 0)
-        {
-            return string.Equals(texts[0], value, StringComparison.Ordinal);
-        }
+        texts.Add(pending); // the last text ends the value
+        return (texts, wildcards);
+    }
 
+    /// <summary>What each wildcard stands for, or <see langword="null"/> when the texts do not fit the value.</summary>
+    private static string[]? Capture(string value, List<string> texts, int wildcards)
+    {
         var first = texts[0];
         var last = texts[^1];
         if (value.Length < first.Length + last.Length || !value.StartsWith(first, StringComparison.Ordinal) || !value.EndsWith(last, StringComparison.Ordinal))
         {
-            return false;
+            return null;
         }
 
-        // Leftmost placement of each middle text is optimal: any match can be shifted to it.
-        var captures = new string[wildcards.Count];
+        // Leftmost placement of each middle text is optimal: any match can be shifted to it. Linear: no backtracking.
+        var captures = new string[wildcards];
         var position = first.Length;
         var end = value.Length - last.Length;
         for (var i = 1; i < texts.Count - 1; i++)
@@ -116,7 +128,7 @@ internal sealed class ValueMatcher
             var found = value.IndexOf(texts[i], position, end - position, StringComparison.Ordinal);
             if (found < 0)
             {
-                return false;
+                return null;
             }
 
             captures[i - 1] = value[position..found];
@@ -124,8 +136,12 @@ internal sealed class ValueMatcher
         }
 
         captures[^1] = value[position..end];
+        return captures;
+    }
 
-        // The same name twice in one value must stand for the same text.
+    /// <summary>The same name twice in one value must stand for the same text.</summary>
+    private static bool SameNamesAgree(List<string> wildcards, string[] captures)
+    {
         for (var i = 0; i < wildcards.Count; i++)
         {
             for (var j = 0; j < i; j++)
