@@ -51,6 +51,33 @@ public sealed partial class RecordedResponseServer
                 throw new HttpRequestException(HttpRequestError.ConnectionError, "The in-memory server has been disposed (connection refused).");
             }
 
+            var requestFeature = await RequestFeatureAsync(request, cancellationToken).ConfigureAwait(false);
+            using var lifetime = new Lifetime(cancellationToken);
+            var responseBody = new MemoryStream();
+            var responseFeature = new HttpResponseFeature();
+            var features = new FeatureCollection();
+            features.Set<IHttpRequestFeature>(requestFeature);
+            features.Set<IHttpResponseFeature>(responseFeature);
+            features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
+            features.Set<IHttpRequestLifetimeFeature>(lifetime);
+            await HandleAsKestrelWouldAsync(new DefaultHttpContext(features), responseFeature, responseBody, lifetime).ConfigureAwait(false);
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (lifetime.Aborted)
+            {
+                // The shape SocketsHttpHandler gives a reset: an HttpRequestException around an IOException.
+                throw new HttpRequestException(
+                    HttpRequestError.ResponseEnded,
+                    "An error occurred while sending the request.",
+                    new IOException("Unable to read data from the transport connection: the in-memory server reset the connection."));
+            }
+
+            return ResponseMessage(request, responseFeature, responseBody);
+        }
+
+        /// <summary>The request line, headers and body as Kestrel would have parsed them off the wire.</summary>
+        private async Task<HttpRequestFeature> RequestFeatureAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
             var uri = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : new Uri(server.BaseUri, request.RequestUri?.ToString() ?? "/");
             var requestFeature = new HttpRequestFeature
             {
@@ -78,15 +105,12 @@ public sealed partial class RecordedResponseServer
                 requestFeature.Body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            using var lifetime = new Lifetime(cancellationToken);
-            var responseBody = new MemoryStream();
-            var responseFeature = new HttpResponseFeature();
-            var features = new FeatureCollection();
-            features.Set<IHttpRequestFeature>(requestFeature);
-            features.Set<IHttpResponseFeature>(responseFeature);
-            features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
-            features.Set<IHttpRequestLifetimeFeature>(lifetime);
-            var context = new DefaultHttpContext(features);
+            return requestFeature;
+        }
+
+        /// <summary>Runs the request delegate and turns what it throws into what a socket client would see from Kestrel.</summary>
+        private async Task HandleAsKestrelWouldAsync(HttpContext context, HttpResponseFeature responseFeature, MemoryStream responseBody, Lifetime lifetime)
+        {
             try
             {
                 await server.HandleAsync(context).ConfigureAwait(false);
@@ -108,17 +132,10 @@ public sealed partial class RecordedResponseServer
                 responseFeature.Headers.Clear();
                 responseBody.SetLength(0);
             }
+        }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            if (lifetime.Aborted)
-            {
-                // The shape SocketsHttpHandler gives a reset: an HttpRequestException around an IOException.
-                throw new HttpRequestException(
-                    HttpRequestError.ResponseEnded,
-                    "An error occurred while sending the request.",
-                    new IOException("Unable to read data from the transport connection: the in-memory server reset the connection."));
-            }
-
+        private static HttpResponseMessage ResponseMessage(HttpRequestMessage request, HttpResponseFeature responseFeature, MemoryStream responseBody)
+        {
             var response = new HttpResponseMessage((HttpStatusCode)responseFeature.StatusCode)
             {
                 RequestMessage = request,
