@@ -152,7 +152,8 @@ internal sealed class OAuthEndpoints
                     "Salesforce's OAuth answers are small: a proxy or a server that is not Salesforce answered; check loginUrl.");
             }
 
-            var answer = new OAuthResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, read.Bytes, ResponseBody.EncodingOf(response.Content));
+            var (mediaType, encoding) = ResponseBody.ContentTypeOf(response.Content);
+            var answer = new OAuthResponse(response.StatusCode, mediaType, read.Bytes, encoding);
             _telemetry.RequestEnded(activity, request.Flow, operation, answer.IsSuccess ? null : Failure(operation, request.Flow, answer));
             return answer;
         }

@@ -18,7 +18,7 @@ internal static class ResponseBody
     /// <exception cref="HttpRequestException">The connection failed while the body was read (as ReadAsStringAsync reports it).</exception>
     public static async Task<Capped> ReadAsync(HttpContent content, int max, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } declared && declared > max)
+        if (DeclaredLength(content) is { } declared && declared > max)
         {
             return new Capped([], Complete: false, Rest: null);
         }
@@ -36,7 +36,7 @@ internal static class ResponseBody
     private static async Task<Capped> ReadCoreAsync(HttpContent content, int max, CancellationToken cancellationToken)
     {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        if (content.Headers.ContentLength is { } declared)
+        if (DeclaredLength(content) is { } declared)
         {
             // The usual case (Salesforce sends a length): one array of exactly that size, no copying.
             var exact = new byte[declared];
@@ -87,13 +87,27 @@ internal static class ResponseBody
     }
 
     /// <summary>The body's declared charset (UTF-8 when none or unknown: Salesforce sends UTF-8).</summary>
-    public static Encoding EncodingOf(HttpContent content)
+    public static Encoding EncodingOf(HttpContent content) => ContentTypeOf(content).Encoding;
+
+    /// <summary>The body's media type and charset (UTF-8 when none or unknown: Salesforce sends UTF-8).</summary>
+    /// <remarks>
+    /// Salesforce's own answer, <c>application/json;charset=UTF-8</c>, is recognised from the raw header: the typed
+    /// header (parse, lock, conversion of the header store) cost more than the rest of reading the answer.
+    /// </remarks>
+    public static (string? MediaType, Encoding Encoding) ContentTypeOf(HttpContent content)
     {
-        if (content.Headers.ContentType?.CharSet is { Length: > 0 } charset)
+        if (content.Headers.NonValidated.TryGetValues("Content-Type", out var raw) && raw.Count == 1
+            && raw.ToString() is "application/json;charset=UTF-8" or "application/json; charset=UTF-8" or "application/json")
+        {
+            return ("application/json", Encoding.UTF8);
+        }
+
+        var type = content.Headers.ContentType;
+        if (type?.CharSet is { Length: > 0 } charset)
         {
             try
             {
-                return Encoding.GetEncoding(charset.Trim('"'));
+                return (type.MediaType, Encoding.GetEncoding(charset.Trim('"')));
             }
             catch (ArgumentException)
             {
@@ -101,8 +115,15 @@ internal static class ResponseBody
             }
         }
 
-        return Encoding.UTF8;
+        return (type?.MediaType, Encoding.UTF8);
     }
+
+    /// <summary>The declared Content-Length, read from the raw header when it is a plain number (the typed one is parsed under a lock).</summary>
+    private static long? DeclaredLength(HttpContent content) =>
+        content.Headers.NonValidated.TryGetValues("Content-Length", out var raw) && raw.Count == 1
+            && long.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            ? length
+            : content.Headers.ContentLength;
 
     /// <summary>The text of a body read whole, in its declared charset (UTF-8 otherwise), without a byte-order mark.</summary>
     public static string Decode(HttpContent content, byte[] bytes) => Decode(EncodingOf(content), bytes);

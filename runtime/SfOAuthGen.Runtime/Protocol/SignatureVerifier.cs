@@ -50,18 +50,16 @@ internal sealed class SignatureVerifier
 
         public void Compute(string id, string issuedAt, Span<byte> destination)
         {
-            Append(id);
-            Append(issuedAt);
+            // One update with both parts: each update is a call into the platform's crypto library.
+            Span<byte> buffer = stackalloc byte[512];
+            var length = Encoding.UTF8.GetMaxByteCount(id.Length + issuedAt.Length);
+            var message = length <= buffer.Length ? buffer : new byte[length];
+            var written = Encoding.UTF8.GetBytes(id, message);
+            written += Encoding.UTF8.GetBytes(issuedAt, message[written..]);
+            _hash.AppendData(message[..written]);
             _hash.GetHashAndReset(destination);
         }
 
         public void Dispose() => _hash.Dispose();
-
-        private void Append(string text)
-        {
-            Span<byte> buffer = stackalloc byte[512];
-            var bytes = Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetByteCount(text)];
-            _hash.AppendData(bytes[..Encoding.UTF8.GetBytes(text, bytes)]);
-        }
     }
 }
