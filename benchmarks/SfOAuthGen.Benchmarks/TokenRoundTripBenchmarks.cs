@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using Duende.IdentityModel.Client;
 using SfOAuthGen.Benchmarks.Orgs;
 using SfOAuthGen.Runtime;
@@ -13,11 +14,24 @@ namespace SfOAuthGen.Benchmarks;
 /// Ours is a forced <c>RefreshAsync</c> on a password-flow org that holds no refresh token (the cassette issues none),
 /// so every call runs the password flow again. Each contender has its own HttpClient with identical settings and sends the
 /// same five form fields in the body with <c>Accept: application/json</c> (checked in setup).
+/// The "in memory" category runs the same three against the server's in-memory handler (no socket, no Kestrel): what is
+/// left is each client's own cost per token request, which the loopback figures blur with the server's and the sockets'.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class TokenRoundTripBenchmarks
 {
+    private const string Loopback = "loopback";
+    private const string InMemory = "in memory";
+
     private RecordedResponseServer _server = null!;
+    private RecordedResponseServer _memoryServer = null!;
+    private HttpClient _floorMemoryHttp = null!;
+    private HttpClient _oursMemoryHttp = null!;
+    private HttpClient _duendeMemoryHttp = null!;
+    private SalesforceTokenClient _oursMemory = null!;
+    private Uri _memoryEndpoint = null!;
     private HttpClient _floorHttp = null!;
     private HttpClient _oursHttp = null!;
     private HttpClient _duendeHttp = null!;
@@ -34,12 +48,25 @@ public class TokenRoundTripBenchmarks
         _duendeHttp = new HttpClient(TokenServer.NewHandler());
         _ours = BenchOrg.CreateClient(TokenServer.Options(_server, _oursHttp));
         SameRequestFromEveryContender();
+
+        _memoryServer = RecordedResponseServer.StartAsync(TokenServer.LoadRepeatingCassette(), new() { InMemory = true }).GetAwaiter().GetResult();
+        _memoryEndpoint = _memoryServer.TokenEndpoint;
+        _floorMemoryHttp = new HttpClient(_memoryServer.CreateHandler());
+        _oursMemoryHttp = new HttpClient(_memoryServer.CreateHandler());
+        _duendeMemoryHttp = new HttpClient(_memoryServer.CreateHandler());
+        _oursMemory = BenchOrg.CreateClient(TokenServer.Options(_memoryServer, _oursMemoryHttp));
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         TokenServer.RequireAllMatched(_server);
+        TokenServer.RequireAllMatched(_memoryServer);
+        _oursMemory.Dispose();
+        _floorMemoryHttp.Dispose();
+        _oursMemoryHttp.Dispose();
+        _duendeMemoryHttp.Dispose();
+        _memoryServer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _ours.Dispose();
         _floorHttp.Dispose();
         _oursHttp.Dispose();
@@ -48,13 +75,28 @@ public class TokenRoundTripBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "HttpClient + FormUrlEncodedContent + STJ (floor)")]
+    [BenchmarkCategory(Loopback)]
     public Task<string> HandWritten() => HandWrittenAsync(_floorHttp, _endpoint);
 
     [Benchmark(Description = "SfOAuthGen RefreshAsync (password flow)")]
+    [BenchmarkCategory(Loopback)]
     public async Task<string> SfOAuthGen() => (await _ours.RefreshAsync().ConfigureAwait(false)).AccessToken;
 
     [Benchmark(Description = "Duende.IdentityModel RequestPasswordTokenAsync")]
+    [BenchmarkCategory(Loopback)]
     public Task<string> Duende() => DuendeAsync(_duendeHttp, _endpoint);
+
+    [Benchmark(Baseline = true, Description = "HttpClient + FormUrlEncodedContent + STJ (floor)")]
+    [BenchmarkCategory(InMemory)]
+    public Task<string> HandWrittenInMemory() => HandWrittenAsync(_floorMemoryHttp, _memoryEndpoint);
+
+    [Benchmark(Description = "SfOAuthGen RefreshAsync (password flow)")]
+    [BenchmarkCategory(InMemory)]
+    public async Task<string> SfOAuthGenInMemory() => (await _oursMemory.RefreshAsync().ConfigureAwait(false)).AccessToken;
+
+    [Benchmark(Description = "Duende.IdentityModel RequestPasswordTokenAsync")]
+    [BenchmarkCategory(InMemory)]
+    public Task<string> DuendeInMemory() => DuendeAsync(_duendeMemoryHttp, _memoryEndpoint);
 
     internal static async Task<string> HandWrittenAsync(HttpClient http, Uri endpoint)
     {
