@@ -48,6 +48,7 @@ if (!serverOnly && !scaleOnly)
     var listing = benchmarkArgs.Any(a => a is "--list" or "--help" or "--info" or "--version");
     failed |= !listing && !Verdict.AllSucceeded(summaries, Console.Out);
     Console.WriteLine(Verdict.GeneratorRatios(summaries));
+    Console.WriteLine(RoundTripVerdict.Ratios(summaries));
 }
 
 if (scaleOnly || everything)
