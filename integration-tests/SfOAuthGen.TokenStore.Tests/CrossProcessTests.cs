@@ -11,7 +11,15 @@ public sealed class CrossProcessTests
 {
     private const int Callers = 100;
     private const int Expiries = 3;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
+    // The lease must outlast a renewal from lease to store write (TokenStoreLeaseDuration's contract): were it to lapse
+    // while its holder is merely slow (a loaded machine starving the process for seconds), a second process would send
+    // the same refresh token after Salesforce rotated it, and the chain would be revoked. A 3 s lease did lapse so, once,
+    // in a full parallel test run on a loaded 2-core machine.
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    // Only the process that is killed while Salesforce holds its refresh takes a short lease: its request never completes,
+    // so nothing can outlive the lease, and the others wait out 3 s rather than 30.
+    private static readonly TimeSpan DoomedLease = TimeSpan.FromSeconds(3);
 
     [Fact]
     public async Task Four_processes_sharing_Redis_renew_once_per_expiry_survive_a_killed_lease_holder_and_restarts()
@@ -53,19 +61,20 @@ public sealed class CrossProcessTests
                 Assert.Equal(1 + expiry, server.Refreshes);
             }
 
-            // A process dies while it holds the lease, its refresh still waiting at Salesforce.
+            // A process joins, takes the lease and dies while its refresh still waits at Salesforce.
             server.ExpireSessions();
             var refreshesBefore = server.Refreshes;
+            await using (var doomed = await WorkerProcess.StartAsync(salesforce, store, Callers, DoomedLease))
             using (server.HoldRefreshes())
             {
-                await workers[0].StartRoundAsync();
+                await doomed.StartRoundAsync();
                 await WaitUntilAsync(() => server.PendingRefreshes == 1);
-                await workers[0].KillAsync();
+                await doomed.KillAsync();
                 await WaitUntilAsync(() => server.PendingRefreshes == 0);
             }
 
-            // The others wait out the lease, then renew with the chain's current token.
-            await RoundAsync(workers[1..], expectedOk: Callers);
+            // The others wait out its lease, then renew with the chain's current token.
+            await RoundAsync(workers, expectedOk: Callers);
             Assert.Equal(refreshesBefore + 1, server.Refreshes);
         }
         finally
