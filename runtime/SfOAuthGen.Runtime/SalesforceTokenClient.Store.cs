@@ -267,5 +267,9 @@ public sealed partial class SalesforceTokenClient
         [LoggerMessage(EventId = 14, EventName = "TokenStoreLeaseReleaseFailed", Level = LogLevel.Warning,
             Message = "Salesforce org '{Org}': the renewal lease in {Store} could not be released ({ErrorType}); it lapses by itself.")]
         public static partial void ReleaseFailed(ILogger logger, string org, string store, string errorType);
+
+        [LoggerMessage(EventId = 15, EventName = "TokenStoreLeaseShorterThanRequest", Level = LogLevel.Warning,
+            Message = "Salesforce org '{Org}': TokenStoreLeaseDuration ({LeaseSeconds} s) does not outlast RequestTimeout ({RequestTimeout}): a slow renewal can outlive its lease, and another client or process would then send a refresh token Salesforce has already rotated, which revokes the chain. Leave TokenStoreLeaseDuration unset (RequestTimeout + 10 s) or make it longer than RequestTimeout.")]
+        public static partial void LeaseShorterThanRequest(ILogger logger, string org, double leaseSeconds, string requestTimeout);
     }
 }

@@ -71,6 +71,11 @@ public sealed partial class SalesforceTokenClient : IDisposable
         // The lease must outlast one request, or a second process could renew with the same refresh token meanwhile.
         _leaseDuration = options.TokenStoreLeaseDuration
             ?? (options.RequestTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(2) : options.RequestTimeout + TimeSpan.FromSeconds(10));
+        if (options.TokenStoreLeaseDuration is { } lease && (options.RequestTimeout == Timeout.InfiniteTimeSpan || lease <= options.RequestTimeout))
+        {
+            var timeout = options.RequestTimeout == Timeout.InfiniteTimeSpan ? "none" : options.RequestTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s";
+            Log.LeaseShorterThanRequest(_telemetry.Logger, settings.Name, lease.TotalSeconds, timeout);
+        }
         (_chain, _chainIdentity) = JoinChain(settings, options);
     }
 

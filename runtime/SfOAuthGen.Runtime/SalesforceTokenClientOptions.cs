@@ -64,7 +64,9 @@ public sealed class SalesforceTokenClientOptions
 
     /// <summary>
     /// How long a renewal may hold the store's lease before it lapses (should the holder die). Must exceed one token
-    /// request. Defaults to <see cref="RequestTimeout"/> plus 10 seconds.
+    /// request: a renewal that outlives its lease lets another process send the refresh token it just had rotated, which
+    /// revokes the chain; a lease no longer than <see cref="RequestTimeout"/> is logged as a warning at start.
+    /// Defaults to <see cref="RequestTimeout"/> plus 10 seconds.
     /// </summary>
     public TimeSpan? TokenStoreLeaseDuration { get; init; }
 

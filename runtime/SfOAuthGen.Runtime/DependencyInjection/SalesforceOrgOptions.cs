@@ -21,8 +21,9 @@ public sealed class SalesforceOrgOptions
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a renewal may hold the token store's lease before it lapses, should its process die mid-request.
-    /// <see langword="null"/>: <see cref="RequestTimeout"/> plus 10 seconds.
+    /// How long a renewal may hold the token store's lease before it lapses, should its process die mid-request. Must
+    /// outlast <see cref="RequestTimeout"/> (a shorter one is warned about at start: a renewal that outlives its lease
+    /// lets another process send a refresh token that was just rotated). <see langword="null"/>: <see cref="RequestTimeout"/> plus 10 seconds.
     /// </summary>
     public TimeSpan? TokenStoreLeaseDuration { get; set; }
 
