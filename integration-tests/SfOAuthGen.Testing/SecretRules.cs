@@ -39,7 +39,42 @@ internal static partial class SecretRules
 
     public static bool IsValidName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(NameChars) < 0;
 
-    public static bool ContainsPlaceholder(string value) => value.Contains("{{secret:", StringComparison.Ordinal) && PlaceholderRegex().IsMatch(value);
+    public static bool ContainsPlaceholder(string value) => FindPlaceholder(value, 0, out _) >= 0;
+
+    /// <summary>
+    /// The first placeholder (<c>{{secret:NAME}}</c>, as <see cref="PlaceholderRegex"/> matches it) at or after
+    /// <paramref name="start"/>: its index and <paramref name="length"/>, or -1. A scan, not the regex: this runs for every
+    /// pattern and body while a server compiles its cassette, where the regex's JIT-compiled runner cost more than the scan.
+    /// </summary>
+    public static int FindPlaceholder(string text, int start, out int length)
+    {
+        const string Open = "{{secret:";
+        var from = start;
+        while (from <= text.Length - Open.Length)
+        {
+            var at = text.IndexOf(Open, from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                break;
+            }
+
+            var rest = text.AsSpan(at + Open.Length);
+            var nameLength = rest.IndexOfAnyExcept(NameChars);
+            if (nameLength > 0 && rest[nameLength..].StartsWith("}}", StringComparison.Ordinal))
+            {
+                length = Open.Length + nameLength + 2;
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        length = 0;
+        return -1;
+    }
+
+    /// <summary>The name inside a placeholder found by <see cref="FindPlaceholder"/>.</summary>
+    public static string PlaceholderName(string text, int index, int length) => text.Substring(index + 9, length - 11);
 
     public static bool IsSecretField(string name) => FieldNames.Contains(name);
 
