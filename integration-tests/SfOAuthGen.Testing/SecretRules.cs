@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -34,10 +33,23 @@ internal static partial class SecretRules
     [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}", RegexOptions.CultureInvariant)]
     public static partial Regex PlaceholderRegex();
 
-    // A character set, not a regex: this runs for every placeholder while a cassette loads, before any regex is needed.
-    private static readonly SearchValues<char> NameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+    public static bool IsValidName(string name) => name.Length > 0 && NameLength(name) == name.Length;
 
-    public static bool IsValidName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(NameChars) < 0;
+    /// <summary>
+    /// How many characters at the start of <paramref name="text"/> may be part of a placeholder name. A plain loop, not a
+    /// regex or SearchValues: this runs for every placeholder while a cassette loads and compiles, names are a few characters
+    /// long, and both of those are JIT-compiled (vectorized generic code) the first time a process uses them.
+    /// </summary>
+    private static int NameLength(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' or '-'))
+        {
+            i++;
+        }
+
+        return i;
+    }
 
     public static bool ContainsPlaceholder(string value) => FindPlaceholder(value, 0, out _) >= 0;
 
@@ -59,7 +71,7 @@ internal static partial class SecretRules
             }
 
             var rest = text.AsSpan(at + Open.Length);
-            var nameLength = rest.IndexOfAnyExcept(NameChars);
+            var nameLength = NameLength(rest);
             if (nameLength > 0 && rest[nameLength..].StartsWith("}}", StringComparison.Ordinal))
             {
                 length = Open.Length + nameLength + 2;
