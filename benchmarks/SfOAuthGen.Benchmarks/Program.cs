@@ -12,6 +12,7 @@ using SfOAuthGen.Benchmarks;
 //   --short                                 BenchmarkDotNet's ShortRun job (3 warm-ups, 3 iterations) for a quick look
 //   --dry                                   everything once (BenchmarkDotNet Dry job, short server loop): a smoke test for CI
 //   --server [--dry]                        the server suite only
+//   --cold-only [--dry]                     cold starts only: ours and bare Kestrel, interleaved, 10 each (--dry: 1)
 //   --scale [--dry]                         the scale report only (100 orgs x 64 callers, 60 s; --dry: 10 x 8, 2 s)
 //   --cold-start KIND BODYFILE              internal: one cold-start sample in this fresh process
 if (args is ["--cold-start", var kind, var bodyFile])
@@ -23,7 +24,8 @@ var dry = args.Contains("--dry");
 var quick = args.Contains("--short");
 var serverOnly = args.Contains("--server");
 var scaleOnly = args.Contains("--scale");
-var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server" or "--short" or "--scale")).ToList();
+var coldOnly = args.Contains("--cold-only");
+var benchmarkArgs = args.Where(a => a is not ("--dry" or "--server" or "--short" or "--scale" or "--cold-only")).ToList();
 if (dry && !benchmarkArgs.Contains("--filter"))
 {
     benchmarkArgs.AddRange(["--filter", "*"]);
@@ -32,6 +34,14 @@ if (dry && !benchmarkArgs.Contains("--filter"))
 var filterIndex = benchmarkArgs.IndexOf("--filter");
 var everything = filterIndex >= 0 && filterIndex + 1 < benchmarkArgs.Count && benchmarkArgs[filterIndex + 1] == "*";
 var failed = false;
+
+if (coldOnly)
+{
+    var table = await ServerSuite.ColdOnlyAsync(dry ? ServerSuite.Settings.Dry.ColdSamples : ServerSuite.Settings.Full.ColdSamples, Console.Out).ConfigureAwait(false);
+    Console.WriteLine();
+    Console.WriteLine(table);
+    return 0;
+}
 
 if (!serverOnly && !scaleOnly)
 {

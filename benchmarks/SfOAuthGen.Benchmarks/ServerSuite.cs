@@ -42,20 +42,23 @@ internal static class ServerSuite
                 await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, warmup).ConfigureAwait(false);
             }
 
-            var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
+            var loads = new Dictionary<string, (Load Seq, Load Conc)>();
             foreach (var kind in ServerContenders.All)
             {
                 log.WriteLine($"// server suite: {ServerContenders.Label(kind)}");
-                Load sequential, concurrent;
-                await using (var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false))
-                {
-                    sequential = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, settings).ConfigureAwait(false);
-                    concurrent = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, settings).ConfigureAwait(false);
-                }
+                await using var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
+                var sequential = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, settings).ConfigureAwait(false);
+                var concurrent = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, settings).ConfigureAwait(false);
+                loads[kind] = (sequential, concurrent);
+            }
 
-                var (cold, coldInProcess) = await ColdStartAsync(kind, bodyFile, settings.ColdSamples).ConfigureAwait(false);
+            log.WriteLine("// server suite: cold starts (contenders interleaved)");
+            var cold = await ColdStartsAsync(ServerContenders.All, bodyFile, settings.ColdSamples).ConfigureAwait(false);
+            var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
+            foreach (var kind in ServerContenders.All)
+            {
                 var warm = await WarmStartAsync(kind, responseBody, form, settings.WarmSamples).ConfigureAwait(false);
-                results[kind] = (sequential, concurrent, cold, coldInProcess, warm);
+                results[kind] = (loads[kind].Seq, loads[kind].Conc, cold[kind].Launch, cold[kind].InProcess, warm);
             }
 
             return Table(results, responseBody.Length, settings);
@@ -151,64 +154,123 @@ internal static class ServerSuite
         return new Load(all.Length / elapsed.TotalSeconds, Micros(Percentile(all, 0.50)), Micros(Percentile(all, 0.99)), all.Length);
     }
 
-    /// <summary>Spawns this program with <c>--cold-start</c>: launch to first successful response, median of N (and the in-process part).</summary>
-    private static async Task<(double Launch, double InProcess)> ColdStartAsync(string kind, string bodyFile, int samples)
+    /// <summary>
+    /// Cold starts only (<c>--cold-only</c>): ours and bare Kestrel, interleaved, <paramref name="samples"/> each, with the
+    /// load average before and after: the figure for issue 15's cold-start target without the 3-minute load run.
+    /// </summary>
+    public static async Task<string> ColdOnlyAsync(int samples, TextWriter log)
     {
-        var launch = new List<double>();
-        var inProcess = new List<double>();
+        var responseBody = await CaptureOurResponseAsync(Credentials.FormBytes()).ConfigureAwait(false);
+        var bodyFile = Path.Combine(Path.GetTempPath(), $"sfoauthgen-bench-body-{Environment.ProcessId}.json");
+        await File.WriteAllBytesAsync(bodyFile, responseBody).ConfigureAwait(false);
+        try
+        {
+            var loadBefore = LoadAverage();
+            log.WriteLine($"// cold starts: {samples} per contender, interleaved");
+            string[] kinds = [ServerContenders.Ours, ServerContenders.Kestrel];
+            var cold = await ColdStartsAsync(kinds, bodyFile, samples).ConfigureAwait(false);
+            var ours = cold[ServerContenders.Ours];
+            var floor = cold[ServerContenders.Kestrel];
+            var s = new StringBuilder();
+            s.AppendLine(CultureInfo.InvariantCulture, $"Cold start, median of {samples} fresh processes per server, interleaved; load average before {loadBefore}, after {LoadAverage()}.");
+            s.AppendLine();
+            s.AppendLine("| server | launch→first 200 ms | in-process ms |");
+            s.AppendLine("|---|---:|---:|");
+            foreach (var kind in kinds)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {ServerContenders.Label(kind)} | {cold[kind].Launch:N1} | {cold[kind].InProcess:N1} |");
+            }
+
+            s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel (target ≤ 1.2×) | {ours.Launch / floor.Launch:0.00}× | {ours.InProcess / floor.InProcess:0.00}× |");
+            return s.ToString();
+        }
+        finally
+        {
+            File.Delete(bodyFile);
+        }
+    }
+
+    /// <summary>
+    /// Spawns this program with <c>--cold-start</c>: launch to first successful response, median of N per contender (and the
+    /// in-process part). Samples alternate between contenders, so a burst of load on the shared machine hits all of them.
+    /// </summary>
+    private static async Task<Dictionary<string, (double Launch, double InProcess)>> ColdStartsAsync(IReadOnlyList<string> kinds, string bodyFile, int samples)
+    {
+        var launch = kinds.ToDictionary(k => k, _ => new List<double>());
+        var inProcess = kinds.ToDictionary(k => k, _ => new List<double>());
         for (var i = 0; i < samples; i++)
         {
-            var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            var self = Environment.ProcessPath!;
-            if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            foreach (var kind in kinds)
             {
-                start.FileName = self;
-                start.ArgumentList.Add(typeof(ServerSuite).Assembly.Location);
+                var (l, p) = await ColdStartOnceAsync(kind, bodyFile).ConfigureAwait(false);
+                launch[kind].Add(l);
+                inProcess[kind].Add(p);
             }
-            else
-            {
-                start.FileName = self;
-            }
-
-            start.ArgumentList.Add("--cold-start");
-            start.ArgumentList.Add(kind);
-            start.ArgumentList.Add(bodyFile);
-
-            var clock = Stopwatch.StartNew();
-            using var child = Process.Start(start)!;
-            var stderr = child.StandardError.ReadToEndAsync();
-            string? line;
-            double reported = double.NaN;
-            while ((line = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false)) is not null)
-            {
-                if (line.StartsWith("READY ", StringComparison.Ordinal))
-                {
-                    launch.Add(clock.Elapsed.TotalMilliseconds);
-                    reported = double.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
-                    break;
-                }
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await child.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                child.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"The cold-start child for {kind} did not exit within 60 s.");
-            }
-
-            if (child.ExitCode != 0 || double.IsNaN(reported))
-            {
-                throw new InvalidOperationException($"The cold-start child for {kind} failed (exit {child.ExitCode}): {await stderr.ConfigureAwait(false)}");
-            }
-
-            inProcess.Add(reported);
         }
 
-        return (Median(launch), Median(inProcess));
+        return kinds.ToDictionary(k => k, k => (Median(launch[k]), Median(inProcess[k])));
+    }
+
+    private static async Task<(double Launch, double InProcess)> ColdStartOnceAsync(string kind, string bodyFile)
+    {
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var self = Environment.ProcessPath!;
+        start.FileName = self;
+        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            start.ArgumentList.Add(typeof(ServerSuite).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("--cold-start");
+        start.ArgumentList.Add(kind);
+        start.ArgumentList.Add(bodyFile);
+
+        var clock = Stopwatch.StartNew();
+        using var child = Process.Start(start)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        string? line;
+        double launch = double.NaN;
+        double reported = double.NaN;
+        while ((line = await child.StandardOutput.ReadLineAsync().ConfigureAwait(false)) is not null)
+        {
+            if (line.StartsWith("READY ", StringComparison.Ordinal))
+            {
+                launch = clock.Elapsed.TotalMilliseconds;
+                reported = double.Parse(line.AsSpan(6), CultureInfo.InvariantCulture);
+                break;
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await child.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"The cold-start child for {kind} did not exit within 60 s.");
+        }
+
+        if (child.ExitCode != 0 || double.IsNaN(reported))
+        {
+            throw new InvalidOperationException($"The cold-start child for {kind} failed (exit {child.ExitCode}): {await stderr.ConfigureAwait(false)}");
+        }
+
+        return (launch, reported);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
+            return string.Join(' ', fields.Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     /// <summary>In this (warm) process, after one unmeasured start: start a server and get one answer, median of N.</summary>

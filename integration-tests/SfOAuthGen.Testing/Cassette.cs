@@ -18,7 +18,7 @@ public sealed class Cassette
     /// Fake values for placeholders the test does not supply (<c>"placeholders"</c>), e.g. the access token a hand-written
     /// cassette issues. Never real secrets: recording does not write this section.
     /// </summary>
-    public IDictionary<string, string> Placeholders { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> Placeholders { get; } = new SortedList<string, string>(StringComparer.Ordinal);
 
     /// <summary>The interactions, in recorded order.</summary>
     public IList<Interaction> Interactions { get; } = new List<Interaction>();

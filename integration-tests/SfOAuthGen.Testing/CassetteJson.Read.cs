@@ -260,28 +260,33 @@ internal static partial class CassetteJson
             return new Fault(kind.Value, delay, bytes);
         }
 
-        private Dictionary<string, JsonElement> Object(JsonElement element, string path, params string[] allowed)
+        private Properties Object(JsonElement element, string path, params string[] allowed)
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
                 throw Error(path, $"expected an object, found {Describe(element.ValueKind)}");
             }
 
-            var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var values = new JsonElement[allowed.Length];
+            var present = new bool[allowed.Length];
             foreach (var property in element.EnumerateObject())
             {
-                if (Array.IndexOf(allowed, property.Name) < 0)
+                var index = Array.IndexOf(allowed, property.Name);
+                if (index < 0)
                 {
                     throw Error(path, $"unknown property \"{property.Name}\"; expected one of {string.Join(", ", allowed)}");
                 }
 
-                if (!result.TryAdd(property.Name, property.Value))
+                if (present[index])
                 {
                     throw Error(path, $"duplicate property \"{property.Name}\"");
                 }
+
+                present[index] = true;
+                values[index] = property.Value;
             }
 
-            return result;
+            return new Properties(allowed, values, present);
         }
 
         private void ReadMap(JsonElement element, string path, IDictionary<string, string> target)
@@ -336,5 +341,25 @@ internal static partial class CassetteJson
 
         private CassetteFormatException Error(string path, string message) =>
             new(string.Create(CultureInfo.InvariantCulture, $"{source}: {path}: {message}"));
+    }
+
+    /// <summary>
+    /// An object's properties by their allowed names. Arrays, not a Dictionary keyed to JsonElement values: that generic
+    /// instance is not in the framework's precompiled code and was JIT-compiled each time a process loaded its first cassette.
+    /// </summary>
+    private sealed class Properties(string[] allowed, JsonElement[] values, bool[] present)
+    {
+        public bool TryGetValue(string name, out JsonElement value)
+        {
+            var index = Array.IndexOf(allowed, name);
+            if (index >= 0 && present[index])
+            {
+                value = values[index];
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
     }
 }

@@ -166,10 +166,10 @@ internal static partial class CassetteJson
                 break;
             case JsonObject o:
                 w.WriteStartObject();
-                foreach (var (key, value) in o.OrderBy(p => p.Key, StringComparer.Ordinal))
+                foreach (var key in SortedKeys(o))
                 {
                     w.WritePropertyName(key);
-                    WriteSorted(w, value);
+                    WriteSorted(w, o[key]);
                 }
 
                 w.WriteEndObject();
@@ -187,5 +187,22 @@ internal static partial class CassetteJson
                 node.WriteTo(w);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The object's keys in ordinal order. A sorted string array rather than LINQ's OrderBy over the key-value pairs: this
+    /// runs while a server compiles its cassette, and OrderBy over a struct element type is JIT-compiled on first use.
+    /// </summary>
+    private static string[] SortedKeys(JsonObject o)
+    {
+        var keys = new string[o.Count];
+        var i = 0;
+        foreach (var property in o)
+        {
+            keys[i++] = property.Key;
+        }
+
+        Array.Sort(keys, StringComparer.Ordinal);
+        return keys;
     }
 }

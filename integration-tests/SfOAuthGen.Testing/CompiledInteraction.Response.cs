@@ -158,27 +158,31 @@ internal sealed partial class CompiledInteraction
 
     private static Segment[] Split(string template, bool signs)
     {
+        // Placeholders and (when a signature is due) "{{signature}}", left to right; scanned, not matched with a regex,
+        // since this runs while the cassette is compiled at start. An ordinary "{{signature}}" text where no signature is
+        // due stays as it is.
         var segments = new List<Segment>();
         var position = 0;
-        foreach (Match match in TemplateParts().Matches(template))
+        while (true)
         {
-            var isSignature = match.Groups[1].Success is false;
-            if (isSignature && !signs)
+            var placeholder = SecretRules.FindPlaceholder(template, position, out var length);
+            var signature = signs ? template.IndexOf(SignaturePlaceholder, position, StringComparison.Ordinal) : -1;
+            var isSignature = signature >= 0 && (placeholder < 0 || signature < placeholder);
+            var at = isSignature ? signature : placeholder;
+            if (at < 0)
             {
-                continue; // an ordinary "{{signature}}" text where no signature is due stays as it is
+                break;
             }
 
-            segments.Add(new Segment(Encoding.UTF8.GetBytes(template[position..match.Index]), null));
-            segments.Add(new Segment(null, isSignature ? null : match.Groups[1].Value));
-            position = match.Index + match.Length;
+            length = isSignature ? SignaturePlaceholder.Length : length;
+            segments.Add(new Segment(Encoding.UTF8.GetBytes(template[position..at]), null));
+            segments.Add(new Segment(null, isSignature ? null : SecretRules.PlaceholderName(template, at, length)));
+            position = at + length;
         }
 
         segments.Add(new Segment(Encoding.UTF8.GetBytes(template[position..]), null));
         return [.. segments];
     }
-
-    [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}|\{\{signature\}\}", RegexOptions.CultureInvariant)]
-    private static partial Regex TemplateParts();
 
     /// <summary>A literal run of body bytes, a placeholder to fill, or (both null) the signature.</summary>
     private sealed record Segment(byte[]? Literal, string? Placeholder);

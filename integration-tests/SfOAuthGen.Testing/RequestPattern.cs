@@ -28,14 +28,18 @@ public sealed class RequestPattern
     /// <summary>The decoded request path.</summary>
     public string Path { get; }
 
+    // The maps are SortedLists, not SortedDictionaries: the same order and contract for a handful of entries, and no tree of
+    // key-value structs for the JIT to compile each time a process starts its first server (the framework's precompiled
+    // code covers SortedList<string, string>, not SortedDictionary's inner SortedSet of pairs).
+
     /// <summary>Form fields the request body must carry (others are ignored). <c>Authorization: Basic</c> counts as <c>client_id</c> and <c>client_secret</c>.</summary>
-    public IDictionary<string, string> Form { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> Form { get; } = new SortedList<string, string>(StringComparer.Ordinal);
 
     /// <summary>Query parameters the request must carry (others are ignored).</summary>
-    public IDictionary<string, string> Query { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> Query { get; } = new SortedList<string, string>(StringComparer.Ordinal);
 
     /// <summary>Headers the request must carry (names case-insensitive; others are ignored).</summary>
-    public IDictionary<string, string> Headers { get; } = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> Headers { get; } = new SortedList<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// A JSON body the request must carry, matched like <see cref="Form"/>: every value given here must be present at the

@@ -14,7 +14,7 @@ public sealed class ResponseTemplate
     public int Status { get; set; } = 200;
 
     /// <summary>Response headers. <c>Content-Type</c> defaults to JSON or plain text by the body's kind.</summary>
-    public IDictionary<string, string> Headers { get; } = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    public IDictionary<string, string> Headers { get; } = new SortedList<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A JSON body (<c>"json"</c>); exclusive with <see cref="Text"/>.</summary>
     public JsonNode? Json { get; set; }

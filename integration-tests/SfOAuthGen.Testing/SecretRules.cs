@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -34,12 +33,60 @@ internal static partial class SecretRules
     [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}", RegexOptions.CultureInvariant)]
     public static partial Regex PlaceholderRegex();
 
-    // A character set, not a regex: this runs for every placeholder while a cassette loads, before any regex is needed.
-    private static readonly SearchValues<char> NameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+    public static bool IsValidName(string name) => name.Length > 0 && NameLength(name) == name.Length;
 
-    public static bool IsValidName(string name) => name.Length > 0 && name.AsSpan().IndexOfAnyExcept(NameChars) < 0;
+    /// <summary>
+    /// How many characters at the start of <paramref name="text"/> may be part of a placeholder name. A plain loop, not a
+    /// regex or SearchValues: this runs for every placeholder while a cassette loads and compiles, names are a few characters
+    /// long, and both of those are JIT-compiled (vectorized generic code) the first time a process uses them.
+    /// </summary>
+    private static int NameLength(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.' or '-'))
+        {
+            i++;
+        }
 
-    public static bool ContainsPlaceholder(string value) => value.Contains("{{secret:", StringComparison.Ordinal) && PlaceholderRegex().IsMatch(value);
+        return i;
+    }
+
+    public static bool ContainsPlaceholder(string value) => FindPlaceholder(value, 0, out _) >= 0;
+
+    /// <summary>
+    /// The first placeholder (<c>{{secret:NAME}}</c>, as <see cref="PlaceholderRegex"/> matches it) at or after
+    /// <paramref name="start"/>: its index and <paramref name="length"/>, or -1. A scan, not the regex: this runs for every
+    /// pattern and body while a server compiles its cassette, where the regex's JIT-compiled runner cost more than the scan.
+    /// </summary>
+    public static int FindPlaceholder(string text, int start, out int length)
+    {
+        const string Open = "{{secret:";
+        var from = start;
+        while (from <= text.Length - Open.Length)
+        {
+            var at = text.IndexOf(Open, from, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                break;
+            }
+
+            var rest = text.AsSpan(at + Open.Length);
+            var nameLength = NameLength(rest);
+            if (nameLength > 0 && rest[nameLength..].StartsWith("}}", StringComparison.Ordinal))
+            {
+                length = Open.Length + nameLength + 2;
+                return at;
+            }
+
+            from = at + 1;
+        }
+
+        length = 0;
+        return -1;
+    }
+
+    /// <summary>The name inside a placeholder found by <see cref="FindPlaceholder"/>.</summary>
+    public static string PlaceholderName(string text, int index, int length) => text.Substring(index + 9, length - 11);
 
     public static bool IsSecretField(string name) => FieldNames.Contains(name);
 

@@ -28,28 +28,28 @@ internal sealed class ValueMatcher
 
     public static ValueMatcher Create(string pattern)
     {
-        var matches = SecretRules.PlaceholderRegex().Matches(pattern);
-        if (matches.Count == 0)
+        var first = SecretRules.FindPlaceholder(pattern, 0, out var firstLength);
+        if (first < 0)
         {
             return new ValueMatcher(pattern, pattern, null, []);
         }
 
-        if (matches.Count == 1 && matches[0].Length == pattern.Length)
+        if (first == 0 && firstLength == pattern.Length)
         {
-            return new ValueMatcher(pattern, null, matches[0].Groups[1].Value, []);
+            return new ValueMatcher(pattern, null, SecretRules.PlaceholderName(pattern, 0, firstLength), []);
         }
 
         var parts = new List<Part>();
         var position = 0;
-        foreach (System.Text.RegularExpressions.Match match in matches)
+        for (int at = first, length = firstLength; at >= 0; at = SecretRules.FindPlaceholder(pattern, position, out length))
         {
-            if (match.Index > position)
+            if (at > position)
             {
-                parts.Add(new Part(pattern[position..match.Index], null));
+                parts.Add(new Part(pattern[position..at], null));
             }
 
-            parts.Add(new Part(null, match.Groups[1].Value));
-            position = match.Index + match.Length;
+            parts.Add(new Part(null, SecretRules.PlaceholderName(pattern, at, length)));
+            position = at + length;
         }
 
         if (position < pattern.Length)

@@ -56,6 +56,14 @@ for package in sfoauthgen sfoauthgen.testing microsoft.codeanalysis.csharp; do
 done
 echo "fresh consumer: restored $(ls "$NUGET_PACKAGES" | wc -l) packages into the empty folder $NUGET_PACKAGES"
 
+# SfOAuthGen.Testing ships a ReadyToRun image per runtime (its ReadyToRun.targets); the host loads the one for this machine.
+for rid in linux-x64 linux-arm64 win-x64 osx-arm64; do
+  if [ ! -f "$NUGET_PACKAGES/sfoauthgen.testing/$version/runtimes/$rid/lib/net10.0/SfOAuthGen.Testing.dll" ]; then
+    echo "fresh consumer: the SfOAuthGen.Testing package has no ReadyToRun image for $rid" >&2
+    exit 1
+  fi
+done
+
 echo "fresh consumer: building with warnings as errors"
 dotnet build -c Release -p:TreatWarningsAsErrors=true -p:Nullable=enable --nologo -v quiet
 
@@ -66,6 +74,10 @@ export FRESH_INTEGRATION_REFRESH_TOKEN=fresh-integration-refresh-token
 output=$(dotnet run -c Release --no-build)
 echo "$output"
 grep -q "fresh consumer: every org got a token" <<<"$output"
+if [ "$(uname -sm)" = "Linux x86_64" ] && ! grep -q '"runtimes/linux-x64/lib/net10.0/SfOAuthGen.Testing.dll"' bin/Release/net10.0/FreshConsumer.deps.json; then
+  echo "fresh consumer: the app does not list SfOAuthGen.Testing's linux-x64 ReadyToRun image" >&2
+  exit 1
+fi
 if grep -qE "fresh-sandbox-client-secret|fresh\+pass|fresh-integration-secret|fresh-integration-refresh-token" <<<"$output"; then
   echo "fresh consumer: a secret appeared in the output" >&2
   exit 1
