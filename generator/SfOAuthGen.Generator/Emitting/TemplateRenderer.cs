@@ -34,7 +34,8 @@ internal static class TemplateRenderer
 
         var text = renderer.Output.ToSourceText();
 
-        // Reset pops the output, the model and the culture, so the idle context holds no manifest value.
+        // Reset pops the output, the model and the culture, so the idle context references no model. The idle output's
+        // buffer still holds the last file's characters: generated code, which never holds a secret's value.
         context.Reset();
         renderer.Output.Clear();
         Volatile.Write(ref s_idle, renderer);
