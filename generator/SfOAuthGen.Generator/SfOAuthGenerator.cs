@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 using SfOAuthGen.Generator.Diagnostics;
 using SfOAuthGen.Generator.Model;
 using SfOAuthGen.Generator.Parsing;
@@ -142,9 +143,9 @@ public sealed class SfOAuthGenerator : IIncrementalGenerator
         AddSource(context, org.ClassName + ".g.cs", () => OrgEmitter.Render(org));
 
     /// <summary>Adds one rendered file; a rendering failure becomes SFAUTH100 instead of escaping the generator (CS8785).</summary>
-    private static void AddSource(SourceProductionContext context, string hintName, Func<string> render)
+    private static void AddSource(SourceProductionContext context, string hintName, Func<SourceText> render)
     {
-        string source;
+        SourceText source;
         try
         {
             source = render();

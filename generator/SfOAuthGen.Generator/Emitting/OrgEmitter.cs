@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
 using Scriban;
 using Scriban.Runtime;
 using SfOAuthGen.Generator.Model;
@@ -32,7 +33,7 @@ internal static class OrgEmitter
     private static readonly Dictionary<string, (string Property, string Literal)> SecretFieldNames =
         ManifestVocabulary.ReferenceFields.ToDictionary(field => field, field => (PropertyName(field), Literal(field)), StringComparer.Ordinal);
 
-    public static string Render(OrgModel org)
+    public static SourceText Render(OrgModel org)
     {
         var values = OrgTemplateValues.Take();
         try
@@ -55,7 +56,7 @@ internal static class OrgEmitter
     }
 
     /// <summary>Renders the <c>AddSalesforceOrgs</c> extension for the orgs of one namespace.</summary>
-    public static string RenderRegistrations(RegistrationModel registration)
+    public static SourceText RenderRegistrations(RegistrationModel registration)
     {
         var prefix = registration.Namespace is null ? "global::" : "global::" + registration.Namespace + ".";
         var classes = new ScriptArray();
@@ -79,7 +80,7 @@ internal static class OrgEmitter
     public static string RegistrationsHintName(RegistrationModel registration) =>
         (registration.Namespace is null ? string.Empty : registration.Namespace + ".") + RegistrationsClassName + ".g.cs";
 
-    private static string RenderTemplate(Template template, ScriptObject model) => TemplateRenderer.Render(template, model);
+    private static SourceText RenderTemplate(Template template, ScriptObject model) => TemplateRenderer.Render(template, model);
 
     /// <summary>
     /// The values of the org's settings initializer, typed: manifest strings as C# literals (escaped here, so the template
@@ -179,7 +180,8 @@ internal static class OrgEmitter
         using var stream = assembly.GetManifestResourceStream("SfOAuthGen.Generator.Templates." + name)
             ?? throw new InvalidOperationException("Missing embedded template " + name);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var template = Template.Parse(reader.ReadToEnd(), name);
+        // \n line ends whatever the checkout did to the file, so no generated file needs rewriting afterwards.
+        var template = Template.Parse(reader.ReadToEnd().Replace("\r\n", "\n"), name);
         if (template.HasErrors)
         {
             throw new InvalidOperationException("Template " + name + ": " + string.Join("; ", template.Messages.Select(m => m.ToString())));

@@ -4,7 +4,7 @@
 /// <summary>The Salesforce org <c>2024sandbox</c> from sfauth.json: refresh_token flow at https://contoso--uat2024.sandbox.my.salesforce.com.</summary>
 /// <remarks>
 /// The static members share one <see cref="global::SfOAuthGen.Runtime.SalesforceTokenClient"/>, created on first use.
-/// Every client of this org in the process — these members, the DI registration and <see cref="CreateClient"/> — shares
+/// Every client of this org in the process &#8212; these members, the DI registration and <see cref="CreateClient"/> &#8212; shares
 /// one token state and refresh-token chain, unless its options set <c>IsolatedTokenState</c> (tests). Secrets appear
 /// here only as references, resolved at run time.
 /// </remarks>
@@ -29,7 +29,7 @@ public static partial class _2024sandboxOrg
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient Client => s_org.Client;
 
     /// <summary>
-    /// Points the shared client of org <c>2024sandbox</c> at other options (a recorded-response server, an HttpClient from DI, …)
+    /// Points the shared client of org <c>2024sandbox</c> at other options (a recorded-response server, an HttpClient from DI, &#8230;)
     /// and disposes the previous shared client.
     /// </summary>
     /// <param name="options">How the new shared client reaches Salesforce, resolves secrets and tells the time.</param>

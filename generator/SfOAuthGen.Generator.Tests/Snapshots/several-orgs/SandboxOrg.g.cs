@@ -6,7 +6,7 @@ namespace Consumer.App;
 /// <summary>The Salesforce org <c>Sandbox</c> from sfauth.json: password flow at https://test.salesforce.com.</summary>
 /// <remarks>
 /// The static members share one <see cref="global::SfOAuthGen.Runtime.SalesforceTokenClient"/>, created on first use.
-/// Every client of this org in the process — these members, the DI registration and <see cref="CreateClient"/> — shares
+/// Every client of this org in the process &#8212; these members, the DI registration and <see cref="CreateClient"/> &#8212; shares
 /// one token state and refresh-token chain, unless its options set <c>IsolatedTokenState</c> (tests). Secrets appear
 /// here only as references, resolved at run time.
 /// </remarks>
@@ -33,7 +33,7 @@ public static partial class SandboxOrg
     public static global::SfOAuthGen.Runtime.SalesforceTokenClient Client => s_org.Client;
 
     /// <summary>
-    /// Points the shared client of org <c>Sandbox</c> at other options (a recorded-response server, an HttpClient from DI, …)
+    /// Points the shared client of org <c>Sandbox</c> at other options (a recorded-response server, an HttpClient from DI, &#8230;)
     /// and disposes the previous shared client.
     /// </summary>
     /// <param name="options">How the new shared client reaches Salesforce, resolves secrets and tells the time.</param>
