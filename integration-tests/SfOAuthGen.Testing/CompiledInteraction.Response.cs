@@ -134,10 +134,7 @@ internal sealed partial class CompiledInteraction
     /// <summary>A header value to send: placeholders filled (binding generated fakes), one value per line of the recorded text.</summary>
     public Microsoft.Extensions.Primitives.StringValues RenderHeader(string value, ConcurrentDictionary<string, string> secrets)
     {
-        if (SecretRules.ContainsPlaceholder(value))
-        {
-            value = SecretRules.PlaceholderRegex().Replace(value, m => secrets.GetOrAdd(m.Groups[1].Value, SecretRules.FakeValue));
-        }
+        value = SecretRules.ReplacePlaceholders(value, name => secrets.GetOrAdd(name, SecretRules.FakeValue));
 
         return value.Contains('\n', StringComparison.Ordinal) ? value.Split('\n') : value;
     }

@@ -30,8 +30,9 @@ internal static partial class SecretRules
     [GeneratedRegex(@"00D[0-9A-Za-z]{12,15}(?:!|%21)[0-9A-Za-z._]{16,}|5Aep[0-9A-Za-z._]{40,}(?:==|%3[Dd]%3[Dd])?", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShapeRegex();
 
-    [GeneratedRegex(@"\{\{secret:([A-Za-z0-9_.\-]+)\}\}", RegexOptions.CultureInvariant)]
-    public static partial Regex PlaceholderRegex();
+    // A placeholder is "{{secret:NAME}}", NAME of ASCII letters, digits, '_', '.' and '-' (NameLength).
+    private const string PlaceholderOpen = "{{secret:";
+    private const string PlaceholderClose = "}}";
 
     public static bool IsValidName(string name) => name.Length > 0 && NameLength(name) == name.Length;
 
@@ -54,27 +55,26 @@ internal static partial class SecretRules
     public static bool ContainsPlaceholder(string value) => FindPlaceholder(value, 0, out _) >= 0;
 
     /// <summary>
-    /// The first placeholder (<c>{{secret:NAME}}</c>, as <see cref="PlaceholderRegex"/> matches it) at or after
-    /// <paramref name="start"/>: its index and <paramref name="length"/>, or -1. A scan, not the regex: this runs for every
-    /// pattern and body while a server compiles its cassette, where the regex's JIT-compiled runner cost more than the scan.
+    /// The first placeholder (<c>{{secret:NAME}}</c>) at or after <paramref name="start"/>: its index and
+    /// <paramref name="length"/>, or -1. A scan, not a regex: this runs for every pattern and body while a server compiles
+    /// its cassette, where a regex's JIT-compiled runner cost more than the scan.
     /// </summary>
     public static int FindPlaceholder(string text, int start, out int length)
     {
-        const string Open = "{{secret:";
         var from = start;
-        while (from <= text.Length - Open.Length)
+        while (from <= text.Length - PlaceholderOpen.Length)
         {
-            var at = text.IndexOf(Open, from, StringComparison.Ordinal);
+            var at = text.IndexOf(PlaceholderOpen, from, StringComparison.Ordinal);
             if (at < 0)
             {
                 break;
             }
 
-            var rest = text.AsSpan(at + Open.Length);
+            var rest = text.AsSpan(at + PlaceholderOpen.Length);
             var nameLength = NameLength(rest);
-            if (nameLength > 0 && rest[nameLength..].StartsWith("}}", StringComparison.Ordinal))
+            if (nameLength > 0 && rest[nameLength..].StartsWith(PlaceholderClose, StringComparison.Ordinal))
             {
-                length = Open.Length + nameLength + 2;
+                length = PlaceholderOpen.Length + nameLength + PlaceholderClose.Length;
                 return at;
             }
 
@@ -86,7 +86,28 @@ internal static partial class SecretRules
     }
 
     /// <summary>The name inside a placeholder found by <see cref="FindPlaceholder"/>.</summary>
-    public static string PlaceholderName(string text, int index, int length) => text.Substring(index + 9, length - 11);
+    public static string PlaceholderName(string text, int index, int length) =>
+        text.Substring(index + PlaceholderOpen.Length, length - PlaceholderOpen.Length - PlaceholderClose.Length);
+
+    /// <summary>Each placeholder of <paramref name="text"/> replaced by <paramref name="value"/> of its name, left to right.</summary>
+    public static string ReplacePlaceholders(string text, Func<string, string> value)
+    {
+        var at = FindPlaceholder(text, 0, out var length);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        var position = 0;
+        for (; at >= 0; at = FindPlaceholder(text, position, out length))
+        {
+            result.Append(text, position, at - position).Append(value(PlaceholderName(text, at, length)));
+            position = at + length;
+        }
+
+        return result.Append(text, position, text.Length - position).ToString();
+    }
 
     public static bool IsSecretField(string name) => FieldNames.Contains(name);
 
@@ -155,7 +176,7 @@ internal static partial class SecretRules
 
         if (IsSecretHeader(name))
         {
-            if (ContainsPlaceholder(value) && !PlaceholderRegex().Replace(value, string.Empty).Trim().Contains(' '))
+            if (ContainsPlaceholder(value) && !ReplacePlaceholders(value, _ => string.Empty).Trim().Contains(' '))
             {
                 return value; // a pattern such as "Bearer {{secret:access_token}}" holds no secret
             }
@@ -219,7 +240,7 @@ internal static partial class SecretRules
         return MaskHeld(string.Join(';', parts), heldSecrets);
     }
 
-    private static bool IsOnlyPlaceholder(string value) => ContainsPlaceholder(value) && PlaceholderRegex().Replace(value, string.Empty).Length == 0;
+    private static bool IsOnlyPlaceholder(string value) => ContainsPlaceholder(value) && ReplacePlaceholders(value, _ => string.Empty).Length == 0;
 
     private static string MaskHeld(string value, IReadOnlyCollection<string> heldSecrets)
     {
