@@ -26,47 +26,40 @@ internal static class ServerSuite
     {
         var form = Credentials.FormBytes();
         var responseBody = await CaptureOurResponseAsync(form).ConfigureAwait(false);
-        var bodyFile = Path.Combine(Path.GetTempPath(), $"sfoauthgen-bench-body-{Environment.ProcessId}.json");
-        await File.WriteAllBytesAsync(bodyFile, responseBody).ConfigureAwait(false);
-        try
+        using var bodyFile = await BodyFile.WriteAsync(responseBody).ConfigureAwait(false);
+
+        // Every contender is loaded once, unmeasured, before any is measured. The HttpClient and Kestrel code they share
+        // is otherwise still tier-0 JIT code while the first contender (ours) is measured and fully optimized by the time
+        // the last (bare Kestrel) is: tiered compilation promotes hot methods in the background, which takes seconds on a
+        // busy 2-core machine. Measured on the order [ours, WireMock, Kestrel]: ours 0.42-0.55x sequential without it.
+        var warmup = settings with { Duration = settings.Duration < TimeSpan.FromSeconds(1) ? settings.Duration : TimeSpan.FromSeconds(1) };
+        foreach (var kind in ServerContenders.All)
         {
-            // Every contender is loaded once, unmeasured, before any is measured. The HttpClient and Kestrel code they share
-            // is otherwise still tier-0 JIT code while the first contender (ours) is measured and fully optimized by the time
-            // the last (bare Kestrel) is: tiered compilation promotes hot methods in the background, which takes seconds on a
-            // busy 2-core machine. Measured on the order [ours, WireMock, Kestrel]: ours 0.42-0.55x sequential without it.
-            var warmup = settings with { Duration = settings.Duration < TimeSpan.FromSeconds(1) ? settings.Duration : TimeSpan.FromSeconds(1) };
-            foreach (var kind in ServerContenders.All)
-            {
-                await using var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
-                await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, warmup).ConfigureAwait(false);
-                await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, warmup).ConfigureAwait(false);
-            }
-
-            var loads = new Dictionary<string, (Load Seq, Load Conc)>();
-            foreach (var kind in ServerContenders.All)
-            {
-                log.WriteLine($"// server suite: {ServerContenders.Label(kind)}");
-                await using var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
-                var sequential = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, settings).ConfigureAwait(false);
-                var concurrent = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, settings).ConfigureAwait(false);
-                loads[kind] = (sequential, concurrent);
-            }
-
-            log.WriteLine("// server suite: cold starts (contenders interleaved)");
-            var cold = await ColdStartsAsync(ServerContenders.All, bodyFile, settings.ColdSamples).ConfigureAwait(false);
-            var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
-            foreach (var kind in ServerContenders.All)
-            {
-                var warm = await WarmStartAsync(kind, responseBody, form, settings.WarmSamples).ConfigureAwait(false);
-                results[kind] = (loads[kind].Seq, loads[kind].Conc, cold[kind].Launch, cold[kind].InProcess, warm);
-            }
-
-            return Table(results, responseBody.Length, settings);
+            await using var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
+            await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, warmup).ConfigureAwait(false);
+            await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, warmup).ConfigureAwait(false);
         }
-        finally
+
+        var loads = new Dictionary<string, (Load Seq, Load Conc)>();
+        foreach (var kind in ServerContenders.All)
         {
-            File.Delete(bodyFile);
+            log.WriteLine($"// server suite: {ServerContenders.Label(kind)}");
+            await using var server = await ServerContenders.StartAsync(kind, responseBody).ConfigureAwait(false);
+            var sequential = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 1, settings).ConfigureAwait(false);
+            var concurrent = await LoadAsync(server.TokenEndpoint, form, responseBody.Length, 16, settings).ConfigureAwait(false);
+            loads[kind] = (sequential, concurrent);
         }
+
+        log.WriteLine("// server suite: cold starts (contenders interleaved)");
+        var cold = await ColdStartsAsync(ServerContenders.All, bodyFile.Path, settings.ColdSamples).ConfigureAwait(false);
+        var results = new Dictionary<string, (Load Seq, Load Conc, double Cold, double ColdInProc, double Warm)>();
+        foreach (var kind in ServerContenders.All)
+        {
+            var warm = await WarmStartAsync(kind, responseBody, form, settings.WarmSamples).ConfigureAwait(false);
+            results[kind] = (loads[kind].Seq, loads[kind].Conc, cold[kind].Launch, cold[kind].InProcess, warm);
+        }
+
+        return Table(results, responseBody.Length, settings);
     }
 
     /// <summary>Child mode (<c>--cold-start KIND BODYFILE</c>): start the server in this fresh process, get one answer, report.</summary>
@@ -161,33 +154,42 @@ internal static class ServerSuite
     public static async Task<string> ColdOnlyAsync(int samples, TextWriter log)
     {
         var responseBody = await CaptureOurResponseAsync(Credentials.FormBytes()).ConfigureAwait(false);
-        var bodyFile = Path.Combine(Path.GetTempPath(), $"sfoauthgen-bench-body-{Environment.ProcessId}.json");
-        await File.WriteAllBytesAsync(bodyFile, responseBody).ConfigureAwait(false);
-        try
+        using var bodyFile = await BodyFile.WriteAsync(responseBody).ConfigureAwait(false);
+        var loadBefore = LoadAverage();
+        log.WriteLine($"// cold starts: {samples} per contender, interleaved");
+        string[] kinds = [ServerContenders.Ours, ServerContenders.Kestrel];
+        var cold = await ColdStartsAsync(kinds, bodyFile.Path, samples).ConfigureAwait(false);
+        var ours = cold[ServerContenders.Ours];
+        var floor = cold[ServerContenders.Kestrel];
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Cold start, median of {samples} fresh processes per server, interleaved; load average before {loadBefore}, after {LoadAverage()}.");
+        s.AppendLine();
+        s.AppendLine("| server | launch→first 200 ms | in-process ms |");
+        s.AppendLine("|---|---:|---:|");
+        foreach (var kind in kinds)
         {
-            var loadBefore = LoadAverage();
-            log.WriteLine($"// cold starts: {samples} per contender, interleaved");
-            string[] kinds = [ServerContenders.Ours, ServerContenders.Kestrel];
-            var cold = await ColdStartsAsync(kinds, bodyFile, samples).ConfigureAwait(false);
-            var ours = cold[ServerContenders.Ours];
-            var floor = cold[ServerContenders.Kestrel];
-            var s = new StringBuilder();
-            s.AppendLine(CultureInfo.InvariantCulture, $"Cold start, median of {samples} fresh processes per server, interleaved; load average before {loadBefore}, after {LoadAverage()}.");
-            s.AppendLine();
-            s.AppendLine("| server | launch→first 200 ms | in-process ms |");
-            s.AppendLine("|---|---:|---:|");
-            foreach (var kind in kinds)
-            {
-                s.AppendLine(CultureInfo.InvariantCulture, $"| {ServerContenders.Label(kind)} | {cold[kind].Launch:N1} | {cold[kind].InProcess:N1} |");
-            }
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {ServerContenders.Label(kind)} | {cold[kind].Launch:N1} | {cold[kind].InProcess:N1} |");
+        }
 
-            s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel (target ≤ 1.2×) | {ours.Launch / floor.Launch:0.00}× | {ours.InProcess / floor.InProcess:0.00}× |");
-            return s.ToString();
-        }
-        finally
+        s.AppendLine(CultureInfo.InvariantCulture, $"| ours ÷ bare Kestrel (target ≤ 1.2×) | {ours.Launch / floor.Launch:0.00}× | {ours.InProcess / floor.InProcess:0.00}× |");
+        return s.ToString();
+    }
+
+    /// <summary>Our captured answer in a temporary file the cold-start children serve; deleted on disposal.</summary>
+    private sealed class BodyFile : IDisposable
+    {
+        private BodyFile(string path) => Path = path;
+
+        public string Path { get; }
+
+        public static async Task<BodyFile> WriteAsync(byte[] body)
         {
-            File.Delete(bodyFile);
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sfoauthgen-bench-body-{Environment.ProcessId}.json");
+            await File.WriteAllBytesAsync(path, body).ConfigureAwait(false);
+            return new BodyFile(path);
         }
+
+        public void Dispose() => File.Delete(Path);
     }
 
     /// <summary>
