@@ -8,6 +8,8 @@ public abstract class RewritingTests : ServerModeTests
     [Fact]
     public async Task Url_fields_point_back_at_the_server_keeping_their_path()
     {
+        // Salesforce-shaped URLs as a recorded answer holds them: the server rewrites them to itself before answering, and
+        // nothing in this test (or the server) ever sends a request to them; the assertions below check they became loopback.
         var response = ResponseTemplate.FromJson(200, """
             {"instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00DFAKE00000001/005FAKE00000001",
              "sfdc_community_url":"https://acme.force.com/customers?x=1","elsewhere":"https://example.com/keep"}
